@@ -1,0 +1,13 @@
+import type { Command } from 'commander'
+
+// Placeholder until the owning issue lands; replaced by the real command.
+export function register(program: Command): void {
+  program
+    .command('solver')
+    .description('(not yet available)')
+    .allowUnknownOption()
+    .action(() => {
+      console.error('rere solver: not yet available in this build')
+      process.exitCode = 2
+    })
+}
