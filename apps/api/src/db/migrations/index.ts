@@ -1,0 +1,9 @@
+import type { Migration } from 'kysely'
+import * as m0001 from './0001-users-tokens.ts'
+import * as m0002 from './0002-flowsheets.ts'
+
+/** Every migration, in order (a static map: no filesystem scanning, works from any bundle). */
+export const migrations: Record<string, Migration> = {
+  '0001-users-tokens': m0001,
+  '0002-flowsheets': m0002,
+}
