@@ -1,1 +1,2 @@
-export {}
+export * from './units.ts'
+export * from './kinds.ts'
