@@ -1,0 +1,154 @@
+/**
+ * The in-process adapter of the `Solver` port: a pool of worker threads (Piscina) running the
+ * flowsheet solver. Used by the solver service's HTTP routes and, in embedded mode
+ * (`rere start`), directly by the API.
+ */
+import {
+  AppError,
+  type AnalyzeReply,
+  type Catalogue,
+  type Envelope,
+  type SolvedProperty,
+  type Solver,
+  type SolverCallOptions,
+  type SolveReply,
+} from '@rere/contract'
+import { Piscina } from 'piscina'
+import type { SolverTask, TaskOutcome } from './task-types.ts'
+import { warmUpDocument } from './warmup-doc.ts'
+
+export interface InProcessSolverOptions {
+  /** worker threads (default 1) */
+  workers?: number
+  /** time limit of one task [ms]; the solver stops itself at the limit, the worker is
+   * terminated if it overruns by a further second */
+  timeoutMs?: number
+  /** tasks waiting for a worker before SOLVER_BUSY (default 256) */
+  maxQueue?: number
+}
+
+export interface PoolStats {
+  workers: number
+  inFlight: number
+  queued: number
+  completed: number
+}
+
+export interface InProcessSolver extends Solver {
+  readonly workers: number
+  stats(): PoolStats
+  /** one solve of the Rere pump sheet on every worker (loads property data, JIT-compiles) */
+  warmUp(): Promise<void>
+}
+
+export function createInProcessSolver(opts: InProcessSolverOptions = {}): InProcessSolver {
+  const workers = Math.max(1, opts.workers ?? 1)
+  const timeoutMs = opts.timeoutMs ?? 10_000
+  const pool = new Piscina({
+    filename: new URL('./worker.mjs', import.meta.url).href,
+    minThreads: workers,
+    maxThreads: workers,
+    maxQueue: opts.maxQueue ?? 256,
+    idleTimeout: 2 ** 31 - 1,
+    concurrentTasksPerWorker: 1,
+  })
+  let inFlight = 0
+  let completed = 0
+  let closed = false
+  let catalogueCache: Promise<Catalogue> | undefined
+  const envelopeCache = new Map<string, Promise<Envelope>>()
+
+  async function run<T>(task: SolverTask, callOpts: SolverCallOptions = {}): Promise<T> {
+    if (closed)
+      throw new AppError('SOLVER_SHUTTING_DOWN', 'the solver is shutting down', { statusCode: 503 })
+    const hard = AbortSignal.timeout(timeoutMs + 1000)
+    const signal = callOpts.signal ? AbortSignal.any([hard, callOpts.signal]) : hard
+    inFlight++
+    let outcome: TaskOutcome
+    try {
+      outcome = (await pool.run(task, { signal })) as TaskOutcome
+    } catch (e) {
+      if (hard.aborted)
+        throw new AppError('SOLVER_TIMEOUT', `the solve took longer than ${timeoutMs} ms`, {
+          statusCode: 504,
+          details: { timeoutMs },
+          cause: e,
+        })
+      if (callOpts.signal?.aborted)
+        throw new AppError('SOLVER_ABORTED', 'the request was cancelled', {
+          statusCode: 499,
+          cause: e,
+        })
+      const msg = e instanceof Error ? e.message : String(e)
+      if (/queue is at limit/i.test(msg))
+        throw new AppError('SOLVER_BUSY', 'every solver worker is busy and the queue is full', {
+          statusCode: 503,
+          cause: e,
+        })
+      throw new AppError('SOLVER_INTERNAL', msg, { statusCode: 500, cause: e })
+    } finally {
+      inFlight--
+      completed++
+    }
+    if (outcome.ok) return outcome.value as T
+    const { code, message, statusCode, details } = outcome.error
+    throw new AppError(code, message, { statusCode, details })
+  }
+
+  const solver: InProcessSolver = {
+    workers,
+    solve(doc, callOpts = {}) {
+      return run<SolveReply>(
+        {
+          op: 'solve',
+          doc,
+          fullState: callOpts.fullState ?? false,
+          deadlineMs: Date.now() + timeoutMs,
+        },
+        callOpts,
+      )
+    },
+    buildState(doc, callOpts) {
+      return run<SolvedProperty[]>({ op: 'buildState', doc }, callOpts)
+    },
+    analyze(doc, callOpts) {
+      return run<AnalyzeReply>({ op: 'analyze', doc }, callOpts)
+    },
+    catalogue(callOpts) {
+      catalogueCache ??= run<Catalogue>({ op: 'catalogue' }, callOpts).catch((e: unknown) => {
+        catalogueCache = undefined
+        throw e
+      })
+      return catalogueCache
+    },
+    envelope(pkg, compound, callOpts) {
+      const key = `${pkg}:${compound ?? ''}`
+      let hit = envelopeCache.get(key)
+      if (!hit) {
+        hit = run<Envelope>({ op: 'envelope', package: pkg, compound }, callOpts)
+        hit.catch(() => envelopeCache.delete(key))
+        envelopeCache.set(key, hit)
+      }
+      return hit
+    },
+    stats() {
+      return { workers, inFlight, queued: pool.queueSize, completed }
+    },
+    async warmUp() {
+      const replies = await Promise.all(
+        Array.from({ length: workers }, () => this.solve(warmUpDocument(), { fullState: true })),
+      )
+      const bad = replies.find((r) => r.status !== 'success')
+      if (bad)
+        throw new AppError('SOLVER_WARMUP_FAILED', `warm-up solve failed: ${bad.error?.message}`, {
+          statusCode: 500,
+        })
+      await this.catalogue()
+    },
+    async close() {
+      closed = true
+      await pool.close()
+    },
+  }
+  return solver
+}
