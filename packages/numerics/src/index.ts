@@ -1,1 +1,3 @@
-export {}
+export * from './lu.ts'
+export * from './newton.ts'
+export * from './matching.ts'

@@ -1,1 +1,6 @@
-export {}
+export * from './thermo-types.ts'
+export * from './system.ts'
+export * from './eq.ts'
+export * from './units.ts'
+export * from './heat-exchanger.ts'
+export * from './registry.ts'
