@@ -1,0 +1,243 @@
+/**
+ * `buildApp`: the Fastify application of the API. The shell (this file, auth/, tokens/, plugins/,
+ * metrics/, openapi/) wraps the domain routes of routes/index.ts:
+ * request ids, pino JSON logs, error replies, JSON parsing and body limits, CORS, sign-on and CSRF,
+ * rate limits, metrics, OpenAPI, status/readiness, and optionally the built web app (rere start).
+ */
+import { randomUUID } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify'
+import cors from '@fastify/cors'
+import rateLimit from '@fastify/rate-limit'
+import fastifyStatic from '@fastify/static'
+import { AppError, type Solver } from '@rere/contract'
+import type { ApiConfig } from './config.ts'
+import type { Database } from './db/index.ts'
+import { authPlugin } from './auth/auth.plugin.ts'
+import type { UserDirectory } from './auth/users.ts'
+import { tokenRoutes } from './tokens/token.routes.ts'
+import { installErrorHandling } from './plugins/errors.ts'
+import { createReadiness, opsRoutes, type Readiness } from './plugins/ops.ts'
+import {
+  createMetrics,
+  installHttpMetrics,
+  instrumentSolver,
+  type ApiMetrics,
+} from './metrics/metrics.ts'
+import { registerOpenApi } from './openapi/openapi.ts'
+import { sql } from 'kysely'
+
+export const API_VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+).version
+
+export interface BuildAppOptions {
+  config: ApiConfig
+  database: Database
+  solver: Solver
+  /** pino options or an instance; default: pino JSON at config.logLevel on stdout */
+  logger?: boolean | Record<string, unknown>
+  /** folder of the built web app (apps/web/dist) to serve with SPA fallback */
+  webDist?: string
+  /** collect prom-client's default process metrics (default true) */
+  defaultMetrics?: boolean
+}
+
+/** What the shell hangs on the instance (`app.rere`). */
+export interface RereShell {
+  config: ApiConfig
+  database: Database
+  /** the solver as the routes see it (timed into the metrics) */
+  solver: Solver
+  metrics: ApiMetrics
+  readiness: Readiness
+  users: UserDirectory
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    rere: RereShell
+  }
+}
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._:@/+=-]{1,128}$/
+
+/** Accept a sane incoming x-request-id, generate one otherwise. */
+export function requestIdFor(header: string | string[] | undefined): string {
+  const v = Array.isArray(header) ? header[0] : header
+  return v !== undefined && REQUEST_ID_RE.test(v) ? v : randomUUID()
+}
+
+type DomainRoutes = (
+  app: FastifyInstance,
+  deps: { database: Database; solver: Solver; config: ApiConfig },
+) => Promise<void> | void
+
+async function loadDomainRoutes(): Promise<DomainRoutes | null> {
+  // TODO(D2): static import once apps/api/src/routes/index.ts (D1) is committed.
+  const path = './routes/index.ts'
+  if (!existsSync(new URL(path, import.meta.url))) return null
+  const mod = (await import(path)) as { domainRoutes?: DomainRoutes }
+  return mod.domainRoutes ?? null
+}
+
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const { config, database } = opts
+  const app = Fastify({
+    logger:
+      opts.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            ...(typeof opts.logger === 'object' ? opts.logger : {}),
+          },
+    genReqId: (req) => requestIdFor(req.headers['x-request-id']),
+    // one access-log line per request is written by the onResponse hook below
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreDuplicateSlashes: false, maxParamLength: 200 },
+    frameworkErrors: (error, _req, reply) => {
+      void (reply as FastifyReply).code(400).send({
+        statusCode: 400,
+        code: 'API_BAD_REQUEST',
+        message: error.message,
+        details: { field: 'url' },
+      })
+    },
+  })
+
+  const metrics = createMetrics({
+    poolStats: () => database.poolStats(),
+    defaultMetrics: opts.defaultMetrics,
+  })
+  const solver = instrumentSolver(opts.solver, metrics)
+  const webIndex = opts.webDist && join(opts.webDist, 'index.html')
+  const serveWeb = !!webIndex && existsSync(webIndex)
+
+  installErrorHandling(app, {
+    bodyLimit: config.bodyLimitBytes,
+    notFound: serveWeb
+      ? (request: FastifyRequest, reply: FastifyReply) => {
+          const path = request.url.split('?')[0]
+          if (
+            (request.method === 'GET' || request.method === 'HEAD') &&
+            !path.startsWith('/api/') &&
+            path !== '/api' &&
+            path !== '/metrics'
+          )
+            return reply
+              .type('text/html')
+              .header('cache-control', 'no-cache')
+              .sendFile('index.html')
+          return undefined
+        }
+      : undefined,
+  })
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 100) / 100,
+        userId: request.user?.id,
+      },
+      'request',
+    )
+  })
+
+  await app.register(cors, {
+    origin: (origin, cb) => cb(null, origin !== undefined && config.corsOrigins.includes(origin)),
+    credentials: true,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Content-Type', 'Authorization', 'If-Match', 'X-Request-Id'],
+    exposedHeaders: ['ETag', 'X-Request-Id'],
+    maxAge: 600,
+  })
+
+  await registerOpenApi(app, API_VERSION)
+  installHttpMetrics(app, metrics)
+
+  const db = database.db
+  const users = await authPlugin(app, { config, db })
+
+  if (config.rateLimitMax > 0 || config.rateLimitSolveMax > 0) {
+    if (config.rateLimitSolveMax > 0)
+      app.addHook('onRoute', (route) => {
+        if (route.url === '/api/solve/idaes/' && route.method === 'POST') {
+          route.config = {
+            ...(route.config ?? {}),
+            rateLimit: { max: config.rateLimitSolveMax, timeWindow: config.rateLimitWindowMs },
+          }
+        }
+      })
+    await app.register(rateLimit, {
+      global: config.rateLimitMax > 0,
+      max: config.rateLimitMax || 1e12,
+      timeWindow: config.rateLimitWindowMs,
+      hook: 'preHandler',
+      keyGenerator: (req) => (req.user ? `u${req.user.id}` : `ip${req.ip}`),
+      errorResponseBuilder: (_req, ctx) =>
+        new AppError('API_RATE_LIMITED', `Too many requests; retry in ${ctx.after}`, {
+          statusCode: 429,
+          details: { limit: ctx.max, retryAfter: ctx.after },
+        }),
+    })
+  }
+
+  const readiness = createReadiness({
+    pendingMigrations: () => database.pendingMigrations(),
+    ping: () => database.ping(),
+    log: app.log,
+    warm: async () => {
+      // one cheap query through the pool, the solver's catalogue, and the first requests
+      await sql`select count(*) from users`.execute(db)
+      const warmSolver = opts.solver as Solver & { warmUp?: () => Promise<void> }
+      if (typeof warmSolver.warmUp === 'function') await warmSolver.warmUp()
+      await solver.catalogue()
+      await app.inject({ method: 'GET', url: '/api/status/' })
+      if (config.authMode === 'local') await app.inject({ method: 'GET', url: '/api/me/' })
+    },
+  })
+  app.decorate('rere', { config, database, solver, metrics, readiness, users })
+
+  opsRoutes(app, { version: API_VERSION, readiness })
+  await tokenRoutes(app, { db })
+
+  const domainRoutes = await loadDomainRoutes()
+  if (domainRoutes) {
+    await app.register(async (scope) => {
+      await domainRoutes(scope, { database, solver, config })
+    })
+  } else app.log.warn('domain routes (apps/api/src/routes/index.ts) not present')
+
+  if (serveWeb) {
+    await app.register(fastifyStatic, {
+      root: opts.webDist!,
+      wildcard: false,
+      index: ['index.html'],
+      setHeaders: (res, path) => {
+        if (path.includes('/assets/'))
+          res.header('cache-control', 'public, max-age=31536000, immutable')
+      },
+    })
+  }
+
+  await app.ready()
+  return app
+}
