@@ -1,1 +1,7 @@
-export {}
+export * from './types.ts'
+export * from './errors.ts'
+export { getPropertyPackage, PACKAGE_NAMES, type PackageName } from './registry.ts'
+export { HelmholtzPackage } from './helmholtz/package.ts'
+export { HelmholtzEos } from './helmholtz/eos.ts'
+export { HelmholtzProps, TRhoProps } from './helmholtz/props.ts'
+export { loadFluid, parseFluid, type HelmholtzFluid } from './helmholtz/fluid.ts'

@@ -1,0 +1,104 @@
+/**
+ * Properties from (T, rho) of a Helmholtz fluid (IAPWS R6-95(2018), Table 3), mass basis, with
+ * the partial derivatives a Newton solver needs. One evaluation fills a reusable scratch record.
+ */
+import { HelmholtzEos, PHI, PHI_D, PHI_DD, PHI_DT, PHI_T, PHI_TT } from './eos.ts'
+
+/** Mass-basis properties and partial derivatives at (T, rho). All SI. */
+export class TRhoProps {
+  /** temperature [K] */ T = 0
+  /** mass density [kg/m3] */ rho = 0
+  /** pressure [Pa] */ p = 0
+  /** specific enthalpy [J/kg] */ h = 0
+  /** specific entropy [J/(kg K)] */ s = 0
+  /** specific internal energy [J/kg] */ u = 0
+  /** specific Gibbs energy [J/kg] */ g = 0
+  /** isochoric heat capacity [J/(kg K)] */ cv = 0
+  /** isobaric heat capacity [J/(kg K)] (Infinity-free: see props()) */ cp = 0
+  /** speed of sound [m/s] */ w = 0
+  /** (dp/dT)_rho [Pa/K] */ dpdT = 0
+  /** (dp/drho)_T [Pa m3/kg] */ dpdrho = 0
+  /** (dh/dT)_rho [J/(kg K)] */ dhdT = 0
+  /** (dh/drho)_T [J m3/kg2] */ dhdrho = 0
+  /** (ds/dT)_rho */ dsdT = 0
+  /** (ds/drho)_T */ dsdrho = 0
+  /** (du/dT)_rho */ dudT = 0
+  /** (du/drho)_T */ dudrho = 0
+}
+
+export class HelmholtzProps {
+  readonly eos: HelmholtzEos
+  readonly R: number
+  readonly Tc: number
+  readonly rhoc: number
+  private readonly i0 = new Float64Array(6)
+  private readonly ir = new Float64Array(6)
+
+  constructor(eos: HelmholtzEos) {
+    this.eos = eos
+    this.R = eos.fluid.R
+    this.Tc = eos.fluid.Tc
+    this.rhoc = eos.fluid.rhoc
+  }
+
+  /**
+   * Pressure and its density derivative only (for density iterations at fixed T).
+   * @param T - temperature [K]
+   * @param rho - mass density [kg/m3]
+   * @param out - [p, dp/drho, g] (g: specific Gibbs energy minus a T-only term is not used)
+   */
+  pressure(T: number, rho: number, out: Float64Array): void {
+    const delta = rho / this.rhoc
+    const r = this.ir
+    this.eos.residual(delta, this.Tc / T, r)
+    const RT = this.R * T
+    const dpd = delta * r[PHI_D]
+    out[0] = rho * RT * (1 + dpd)
+    out[1] = RT * (1 + 2 * dpd + delta * delta * r[PHI_DD])
+    // Gibbs energy up to a function of T only: g/(RT) - phi0-T-part = ln(delta) + phir + delta phir_d
+    out[2] = RT * (Math.log(delta) + r[PHI] + dpd)
+  }
+
+  /**
+   * All properties at (T, rho).
+   * @param T - temperature [K]
+   * @param rho - mass density [kg/m3]
+   */
+  eval(T: number, rho: number, o: TRhoProps): TRhoProps {
+    const delta = rho / this.rhoc
+    const tau = this.Tc / T
+    const i0 = this.i0
+    const r = this.ir
+    this.eos.ideal(delta, tau, i0)
+    this.eos.residual(delta, tau, r)
+    const R = this.R
+    const RT = R * T
+    const dpd = delta * r[PHI_D]
+    const d2 = delta * delta * r[PHI_DD]
+    const dtr = delta * tau * r[PHI_DT]
+    const tPhiT = tau * (i0[PHI_T] + r[PHI_T])
+    const t2PhiTT = tau * tau * (i0[PHI_TT] + r[PHI_TT])
+    const A = 1 + dpd - dtr // (dp/dT)_rho / (rho R)
+    const Bq = 1 + 2 * dpd + d2 // (dp/drho)_T / (R T)
+    o.T = T
+    o.rho = rho
+    o.p = rho * RT * (1 + dpd)
+    o.u = RT * tPhiT
+    o.h = RT * (1 + tPhiT + dpd)
+    o.s = R * (tPhiT - i0[PHI] - r[PHI])
+    o.g = RT * (1 + i0[PHI] + r[PHI] + dpd)
+    o.cv = -R * t2PhiTT
+    o.cp = o.cv + (R * A * A) / Bq
+    const w2 = RT * (Bq - (A * A) / t2PhiTT)
+    o.w = Math.sqrt(w2 > 0 ? w2 : 0)
+    o.dpdT = rho * R * A
+    o.dpdrho = RT * Bq
+    o.dhdT = o.cv + R * A
+    o.dhdrho = (RT / rho) * (dtr + dpd + d2)
+    o.dsdT = o.cv / T
+    o.dsdrho = (-R * A) / rho
+    o.dudT = o.cv
+    o.dudrho = (RT / rho) * dtr
+    return o
+  }
+}

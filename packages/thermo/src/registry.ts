@@ -1,0 +1,62 @@
+/** Property packages by name: `helmholtz` (IAPWS-95) and `if97` (IAPWS-IF97). */
+import { badInput } from './errors.ts'
+import { loadFluid } from './helmholtz/fluid.ts'
+import { HelmholtzPackage } from './helmholtz/package.ts'
+import type { PropertyPackage } from './types.ts'
+
+export const PACKAGE_NAMES = ['helmholtz', 'if97'] as const
+export type PackageName = (typeof PACKAGE_NAMES)[number]
+
+const COMPOUNDS: Record<string, string> = { water: 'water', h2o: 'water' }
+
+const cache = new Map<string, PropertyPackage>()
+
+function create(name: PackageName, compound: string): PropertyPackage {
+  if (name === 'helmholtz') {
+    const fluid = loadFluid('water-iapws95.json', 'water-ancillary.json')
+    return new HelmholtzPackage(fluid, {
+      compound,
+      version: 'IAPWS-95 (R6-95(2018))',
+      bounds: { Tmin: 273.15, Tmax: 1273.15, Pmin: 1e-3, Pmax: 1e9 },
+    })
+  }
+  return createIf97()
+}
+
+let createIf97: () => PropertyPackage = () => {
+  throw badInput('package', 'if97', 'package if97 is not available in this build')
+}
+
+/** Registers the IF97 factory (called by ./if97/package.ts). */
+export function registerIf97(factory: () => PropertyPackage): void {
+  createIf97 = factory
+}
+
+/**
+ * A property package by name. Packages are created once and shared (they are not re-entrant
+ * across threads but Node runs one thread per isolate; each worker gets its own instance).
+ * @param name - 'helmholtz' | 'if97'
+ * @param compound - 'water' | 'h2o' (default 'water')
+ */
+export function getPropertyPackage(name: string, compound = 'water'): PropertyPackage {
+  if (typeof name !== 'string' || !(PACKAGE_NAMES as readonly string[]).includes(name))
+    throw badInput(
+      'package',
+      name,
+      `unknown property package "${String(name)}"; use one of ${PACKAGE_NAMES.join(', ')}`,
+    )
+  const c = typeof compound === 'string' ? COMPOUNDS[compound.toLowerCase()] : undefined
+  if (c === undefined)
+    throw badInput(
+      'compound',
+      compound,
+      `unknown compound "${String(compound)}" for package ${name}; use water (h2o)`,
+    )
+  const key = `${name}:${c}`
+  let pkg = cache.get(key)
+  if (!pkg) {
+    pkg = create(name as PackageName, c)
+    cache.set(key, pkg)
+  }
+  return pkg
+}
