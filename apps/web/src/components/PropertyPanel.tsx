@@ -1,0 +1,178 @@
+import { useId, useState } from 'react'
+import type { UnitDof } from '@rere/contract'
+import type { PropertyInfo, SimulationObject } from '../api/types.ts'
+import {
+  choicesFor,
+  formatNumber,
+  fromSI,
+  quantityOf,
+  unitLabel,
+  validateInput,
+} from '../lib/units.ts'
+import { DofStatusBadge } from './DofDisplay.tsx'
+
+export type PropPatch = { value?: number | null; unit?: string; fixed?: boolean }
+
+/** SI value computed for a property by the last solve (the property's own, or from the result). */
+function computedSI(p: PropertyInfo, computed?: Map<number, number | null>): number | null {
+  if (p.computed !== undefined && p.computed !== null) return p.computed
+  const c = computed?.get(p.id)
+  return c === undefined ? null : c
+}
+
+function PropertyRow({
+  prop,
+  computed,
+  onPatch,
+}: {
+  prop: PropertyInfo
+  computed: number | null
+  onPatch: (p: PropertyInfo, patch: PropPatch) => Promise<unknown>
+}) {
+  const id = useId()
+  const q = quantityOf(prop)
+  const [draft, setDraft] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const shown =
+    prop.fixed && prop.value !== null
+      ? String(prop.value)
+      : computed !== null
+        ? formatNumber(fromSI(computed, prop.unit, q))
+        : ''
+  const text = draft ?? shown
+  const check =
+    draft === null ? { value: null, error: null } : validateInput(draft, q, prop.unit, prop.key)
+
+  async function commit() {
+    if (draft === null || check.error) return
+    const t = draft.trim()
+    if (t === shown.trim() && (prop.fixed || t === '')) {
+      setDraft(null)
+      return
+    }
+    setBusy(true)
+    try {
+      if (t === '') {
+        if (prop.fixed) await onPatch(prop, { fixed: false })
+      } else await onPatch(prop, { value: check.value, unit: prop.unit, fixed: true })
+    } finally {
+      setBusy(false)
+      setDraft(null)
+    }
+  }
+
+  const choices = choicesFor(q, prop.unit)
+  const errId = `${id}-err`
+  return (
+    <div className={`prop-row ${prop.fixed ? 'specified' : 'computed'}`} data-key={prop.key}>
+      <label htmlFor={id} className="prop-label">
+        {prop.displayName}
+      </label>
+      <input
+        id={id}
+        data-key={prop.key}
+        className="prop-input"
+        inputMode="decimal"
+        autoComplete="off"
+        value={text}
+        placeholder={prop.fixed ? '' : 'computed'}
+        aria-invalid={check.error ? true : undefined}
+        aria-describedby={check.error ? errId : undefined}
+        disabled={busy}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={() => void commit()}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') void commit()
+          if (e.key === 'Escape') setDraft(null)
+        }}
+      />
+      {choices.length > 1 ? (
+        <select
+          aria-label={`${prop.displayName} unit`}
+          data-key={prop.key}
+          value={prop.unit}
+          disabled={busy}
+          onChange={(e) => {
+            setBusy(true)
+            void onPatch(prop, { unit: e.target.value }).finally(() => setBusy(false))
+          }}
+        >
+          {choices.map((c) => (
+            <option key={c} value={c}>
+              {unitLabel(c)}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <span className="unit-fixed">{unitLabel(prop.unit || 'dimensionless')}</span>
+      )}
+      <span
+        className={`mark ${prop.fixed ? 'spec' : 'calc'}`}
+        title={prop.fixed ? 'Specified (fixed) by you' : 'Computed by the solver'}
+      >
+        {prop.fixed ? 'spec' : computed !== null ? 'calc' : ''}
+      </span>
+      {check.error && (
+        <span id={errId} role="alert" className="field-error">
+          {check.error}
+        </span>
+      )}
+    </div>
+  )
+}
+
+/** Every property of the selected unit or stream: value, unit selector, specified/computed mark. */
+export function PropertyPanel({
+  obj,
+  typeName,
+  dof,
+  computed,
+  onPatch,
+  onRename,
+}: {
+  obj: SimulationObject
+  typeName: string
+  dof?: UnitDof
+  computed?: Map<number, number | null>
+  onPatch: (p: PropertyInfo, patch: PropPatch) => Promise<unknown>
+  onRename?: (name: string) => void
+}) {
+  const [name, setName] = useState<string | null>(null)
+  const props = obj.properties.contained_properties
+  const specified = props.filter((p) => p.fixed)
+  const others = props.filter((p) => !p.fixed)
+  return (
+    <section className="property-panel" aria-label={`Properties of ${obj.componentName}`}>
+      <header>
+        <label className="name-field">
+          <span className="visually-hidden">Name</span>
+          <input
+            aria-label="Name"
+            value={name ?? obj.componentName}
+            onChange={(e) => setName(e.target.value)}
+            onBlur={() => {
+              if (name !== null && name.trim() && onRename) onRename(name.trim())
+              setName(null)
+            }}
+            onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+          />
+        </label>
+        <span className="type">{typeName}</span>
+      </header>
+      {dof && (
+        <p className="unit-dof">
+          <DofStatusBadge status={dof.status} dof={dof.dof} /> {dof.message}
+        </p>
+      )}
+      {props.length === 0 && <p>No properties.</p>}
+      {specified.length > 0 && <h3>Specified</h3>}
+      {specified.map((p) => (
+        <PropertyRow key={p.id} prop={p} computed={computedSI(p, computed)} onPatch={onPatch} />
+      ))}
+      {others.length > 0 && <h3>Computed (type a value to specify)</h3>}
+      {others.map((p) => (
+        <PropertyRow key={p.id} prop={p} computed={computedSI(p, computed)} onPatch={onPatch} />
+      ))}
+    </section>
+  )
+}
