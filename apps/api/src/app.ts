@@ -49,6 +49,8 @@ export interface BuildAppOptions {
   webDist?: string
   /** collect prom-client's default process metrics (default true) */
   defaultMetrics?: boolean
+  /** extra routes/hooks added after the domain routes (tests, embedders) */
+  configure?: (app: FastifyInstance) => Promise<void> | void
 }
 
 /** What the shell hangs on the instance (`app.rere`). */
@@ -225,6 +227,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       await domainRoutes(scope, { database, solver, config })
     })
   } else app.log.warn('domain routes (apps/api/src/routes/index.ts) not present')
+
+  if (opts.configure) await opts.configure(app)
 
   if (serveWeb) {
     await app.register(fastifyStatic, {

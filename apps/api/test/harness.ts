@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import pg from 'pg'
 import type { Solver } from '@rere/contract'
-import { buildApp } from '../src/app.ts'
+import { buildApp, type BuildAppOptions } from '../src/app.ts'
 import { loadApiConfig, type ApiConfig } from '../src/config.ts'
 import { openDatabase, type Database } from '../src/db/index.ts'
 
@@ -66,6 +66,8 @@ export interface CreateTestAppOptions {
   /** pino logs (default silent unless TEST_LOG_LEVEL is set) */
   logLevel?: string
   webDist?: string
+  /** extra routes/hooks (see BuildAppOptions.configure) */
+  configure?: BuildAppOptions['configure']
 }
 
 export function dbVariant(): DbVariant {
@@ -169,6 +171,7 @@ export async function createTestApp(opts: CreateTestAppOptions = {}): Promise<Te
       solver,
       defaultMetrics: false,
       webDist: opts.webDist,
+      configure: opts.configure,
     })
   } catch (e) {
     await database.close().catch(() => {})

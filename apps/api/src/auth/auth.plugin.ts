@@ -89,13 +89,14 @@ export function csrfAllowed(request: FastifyRequest, corsOrigins: readonly strin
     return site === undefined || site === 'same-origin' || site === 'none'
   }
   if (corsOrigins.includes(origin)) return true
-  let host: string
   try {
-    host = new URL(origin).host
+    const o = new URL(origin)
+    if (!o.host || !request.host) return false
+    // the request's own host, normalised like the Origin (default ports dropped)
+    return o.host === new URL(`${o.protocol}//${request.host}`).host
   } catch {
     return false
   }
-  return host !== '' && host.toLowerCase() === (request.host ?? '').toLowerCase()
 }
 
 export async function authPlugin(app: FastifyInstance, opts: AuthOptions): Promise<UserDirectory> {
