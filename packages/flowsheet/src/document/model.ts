@@ -72,6 +72,8 @@ export interface UnitModel {
   /** unit-level properties */
   specs: Spec[]
   ports: PortModel[]
+  /** upstream `initial_values` (IDAES to_json of a previous solve), for warm starts; or null */
+  initialValues: Record<string, unknown> | null
   path: string
 }
 

@@ -1,0 +1,2 @@
+export * from './model.ts'
+export { parseFlowsheet, parseStateBlock } from './parse.ts'
