@@ -1,0 +1,110 @@
+/**
+ * Unit handling of property values (through @rere/units): values are stored in the unit the
+ * user chose, with their SI equivalent kept beside them. Errors name the field `unit`.
+ */
+import { AppError, isAppError } from '@rere/contract'
+import {
+  QUANTITY_KINDS,
+  fromSI,
+  parseUnit,
+  siUnitOf,
+  toSI,
+  toSIKind,
+  fromSIKind,
+} from '@rere/units'
+
+/** Quantity kinds of the IDAES property names Rere knows (others: inferred from the unit). */
+export const KIND_OF_KEY: Record<string, string> = {
+  temperature: 'temperature',
+  pressure: 'pressure',
+  flow_mol: 'molar_flow',
+  flow_mass: 'mass_flow',
+  enth_mol: 'molar_enthalpy',
+  entr_mol: 'molar_entropy',
+  enth_mass: 'mass_enthalpy',
+  entr_mass: 'mass_entropy',
+  vapor_frac: 'dimensionless',
+  dens_mass: 'mass_density',
+  efficiency_pump: 'dimensionless',
+  efficiency_isentropic: 'dimensionless',
+  deltaP: 'pressure_difference',
+  'hot_side.deltaP': 'pressure_difference',
+  'cold_side.deltaP': 'pressure_difference',
+  ratioP: 'dimensionless',
+  heat_duty: 'power',
+  work_mechanical: 'power',
+  work_fluid: 'power',
+  work_isentropic: 'power',
+  area: 'area',
+  overall_heat_transfer_coefficient: 'heat_transfer_coefficient',
+  delta_temperature_in: 'temperature_difference',
+  delta_temperature_out: 'temperature_difference',
+  split_fraction: 'dimensionless',
+}
+
+/** The quantity kind of a property: its key's, or the first kind whose dimension fits `unit`. */
+export function kindFor(key: string, unit: string | null | undefined): string {
+  const known = KIND_OF_KEY[key] ?? KIND_OF_KEY[key.replace(/^.*\./, '')]
+  if (known) return known
+  try {
+    const si = siUnitOf(unit)
+    for (const k of Object.values(QUANTITY_KINDS)) if (siUnitOf(k.si) === si) return k.kind
+  } catch {
+    /* unknown unit: no kind */
+  }
+  return ''
+}
+
+/** Default display unit of a kind (the editor's first choice), else SI of `unit`. */
+export function defaultUnitOf(kind: string): string {
+  return QUANTITY_KINDS[kind]?.choices[0] ?? 'dimensionless'
+}
+
+function withField(e: unknown, field: string): never {
+  if (isAppError(e) && e.code.startsWith('UNITS_')) {
+    throw new AppError(e.code, e.message, {
+      statusCode: 400,
+      details: { ...(e.details ?? {}), field },
+      cause: e,
+    })
+  }
+  throw e
+}
+
+/** The SI unit (pint spelling) of a property of `kind` written in `unit`. */
+export function unitSIOf(unit: string, kind: string, field = 'unit'): string {
+  try {
+    const k = QUANTITY_KINDS[kind]
+    if (k) {
+      // checks the dimension too
+      toSIKind(1, unit, kind)
+      return k.si
+    }
+    return siUnitOf(unit)
+  } catch (e) {
+    return withField(e, field)
+  }
+}
+
+/** value in `unit` -> SI (checks that `unit` fits `kind`; 400 UNITS_* naming `unit`). */
+export function valueToSI(value: number, unit: string, kind: string, field = 'unit'): number {
+  try {
+    return QUANTITY_KINDS[kind] ? toSIKind(value, unit, kind) : toSI(value, unit)
+  } catch (e) {
+    return withField(e, field)
+  }
+}
+
+/** SI value -> `unit`. */
+export function valueFromSI(valueSI: number, unit: string, kind: string): number {
+  return QUANTITY_KINDS[kind] ? fromSIKind(valueSI, unit, kind) : fromSI(valueSI, unit)
+}
+
+/** Throws UNITS_UNKNOWN (field `unit`) unless `unit` parses. */
+export function checkUnit(unit: string, field = 'unit'): void {
+  try {
+    parseUnit(unit)
+  } catch (e) {
+    withField(e, field)
+  }
+}

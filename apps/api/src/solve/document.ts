@@ -1,0 +1,194 @@
+/**
+ * The whole sheet in one query, and the solver document (the Ahuora FlowsheetSchema) built from
+ * it: port ids and property-value ids are database ids, so the solver's reply maps straight
+ * back. A stream's properties go on the port it leaves (its source outlet port), or on its
+ * destination inlet port for a feed; every stream with both ends is an arc.
+ */
+import { sql } from 'kysely'
+import type { Db } from '../flowsheets/access.ts'
+
+export interface SheetProperty {
+  id: number
+  objectId: number
+  key: string
+  displayName: string
+  unit: string
+  value: number | null
+  valueSI: number | null
+  unitSI: string
+  quantity: string
+  fixed: boolean
+  guess: boolean
+  computed: number | null
+  constraint: string | null
+  controlled: number | null
+}
+export interface SheetObject {
+  id: number
+  type: string
+  name: string
+  x: number
+  y: number
+  args: Record<string, unknown>
+}
+export interface SheetPort {
+  id: number
+  unitId: number
+  name: string
+  direction: 'inlet' | 'outlet'
+  streamId: number | null
+}
+export interface Sheet {
+  flowsheet: {
+    id: number
+    name: string
+    version: number
+    expressions: { id: number; name: string; expression: string }[]
+    meta: Record<string, unknown>
+  }
+  packages: { id: number; name: string; compounds: string[]; phases: string[] }[]
+  objects: SheetObject[]
+  ports: SheetPort[]
+  props: SheetProperty[]
+}
+
+/** Everything in flowsheet `id` owned by `userId` (one round trip), or undefined. */
+export async function loadSheet(db: Db, userId: number, id: number): Promise<Sheet | undefined> {
+  const r = await sql<{ sheet: Sheet | string }>`
+    select json_build_object(
+      'flowsheet', json_build_object('id', f.id, 'name', f.name, 'version', f.version,
+        'expressions', f.expressions, 'meta', f.meta),
+      'packages', coalesce((select json_agg(json_build_object('id', pp.id, 'name', pp.name,
+          'compounds', pp.compounds, 'phases', pp.phases) order by pp.id)
+        from property_packages pp where pp.flowsheet_id = f.id), '[]'),
+      'objects', coalesce((select json_agg(json_build_object('id', o.id, 'type', o.object_type,
+          'name', o.component_name, 'x', o.x, 'y', o.y, 'args', o.args) order by o.id)
+        from simulation_objects o where o.flowsheet_id = f.id), '[]'),
+      'ports', coalesce((select json_agg(json_build_object('id', p.id, 'unitId', p.unit_id,
+          'name', p.name, 'direction', p.direction, 'streamId', p.stream_id) order by p.id)
+        from ports p where p.flowsheet_id = f.id), '[]'),
+      'props', coalesce((select json_agg(json_build_object('id', pi.id, 'objectId', pi.object_id,
+          'key', pi.key, 'displayName', pi.display_name, 'unit', pi.unit, 'value', pi.value,
+          'valueSI', pi.value_si, 'unitSI', pi.unit_si, 'quantity', pi.quantity,
+          'fixed', pi.fixed, 'guess', pi.guess, 'computed', pi.computed,
+          'constraint', pi.constraint_expr, 'controlled', pi.controlled_id)
+          order by pi.object_id, pi.sort_order, pi.id)
+        from property_infos pi where pi.flowsheet_id = f.id), '[]')
+    ) as sheet
+    from flowsheets f where f.id = ${id} and f.owner_id = ${userId}`.execute(db)
+  const s = r.rows[0]?.sheet
+  if (s === undefined) return undefined
+  return typeof s === 'string' ? (JSON.parse(s) as Sheet) : s
+}
+
+/** Where each stream's properties go in the document: its source port, else its destination. */
+export function streamPlacement(
+  sheet: Sheet,
+): Map<number, { stream: SheetObject; portId: number }> {
+  const src = new Map<number, number>()
+  const dst = new Map<number, number>()
+  for (const p of sheet.ports) {
+    if (p.streamId === null) continue
+    ;(p.direction === 'outlet' ? src : dst).set(p.streamId, p.id)
+  }
+  const byPort = new Map<number, { stream: SheetObject; portId: number }>()
+  for (const o of sheet.objects) {
+    if (o.type !== 'stream') continue
+    const portId = src.get(o.id) ?? dst.get(o.id)
+    if (portId !== undefined) byPort.set(portId, { stream: o, portId })
+  }
+  return byPort
+}
+
+export function streamEnds(sheet: Sheet): Map<number, { source?: number; destination?: number }> {
+  const ends = new Map<number, { source?: number; destination?: number }>()
+  for (const p of sheet.ports) {
+    if (p.streamId === null) continue
+    const e = ends.get(p.streamId) ?? {}
+    if (p.direction === 'outlet') e.source = p.id
+    else e.destination = p.id
+    ends.set(p.streamId, e)
+  }
+  return ends
+}
+
+type DocProps = Record<string, { data: Record<string, unknown>[]; unit: string | null }>
+
+function docProps(props: SheetProperty[]): DocProps {
+  const out: DocProps = {}
+  for (const p of props) {
+    const d: Record<string, unknown> = { id: p.id }
+    if (p.value !== null && (p.fixed || p.guess)) d.value = p.value
+    if (p.guess) d.guess = true
+    if (p.constraint) d.constraint = p.constraint
+    if (p.controlled !== null) d.controlled = p.controlled
+    out[p.key] = { data: [d], unit: p.unit === '' ? null : p.unit }
+  }
+  return out
+}
+
+function withPackage(args: Record<string, unknown>, defaultPackage: number | undefined) {
+  if (defaultPackage === undefined || 'property_package' in args) return args
+  const sides = Object.values(args).some(
+    (v) => v !== null && typeof v === 'object' && 'property_package' in (v as object),
+  )
+  return sides ? args : { ...args, property_package: defaultPackage }
+}
+
+/** The solver document (Ahuora FlowsheetSchema) of `sheet`. */
+export function buildSolverDocument(sheet: Sheet): Record<string, unknown> {
+  const propsOf = new Map<number, SheetProperty[]>()
+  for (const p of sheet.props) {
+    const l = propsOf.get(p.objectId)
+    if (l) l.push(p)
+    else propsOf.set(p.objectId, [p])
+  }
+  const portsOf = new Map<number, SheetPort[]>()
+  for (const p of sheet.ports) {
+    const l = portsOf.get(p.unitId)
+    if (l) l.push(p)
+    else portsOf.set(p.unitId, [p])
+  }
+  const placement = streamPlacement(sheet)
+  const defaultPackage = sheet.packages[0]?.id
+  const unitModels = sheet.objects
+    .filter((o) => o.type !== 'stream')
+    .map((u) => {
+      const ports: Record<string, unknown> = {}
+      for (const p of portsOf.get(u.id) ?? []) {
+        const placed = placement.get(p.id)
+        ports[p.name] = {
+          id: p.id,
+          properties: placed ? docProps(propsOf.get(placed.stream.id) ?? []) : {},
+        }
+      }
+      return {
+        id: u.id,
+        type: u.type,
+        name: u.name,
+        args: withPackage(u.args, defaultPackage),
+        properties: docProps(propsOf.get(u.id) ?? []),
+        ports,
+      }
+    })
+  const arcs: { id: number; source: number; destination: number }[] = []
+  for (const [streamId, e] of streamEnds(sheet)) {
+    if (e.source !== undefined && e.destination !== undefined)
+      arcs.push({ id: streamId, source: e.source, destination: e.destination })
+  }
+  arcs.sort((a, b) => a.id - b.id)
+  return {
+    id: sheet.flowsheet.id,
+    name: sheet.flowsheet.name,
+    dynamic: false,
+    property_packages: sheet.packages.map((p) => ({
+      id: p.id,
+      type: p.name,
+      compounds: p.compounds,
+      phases: p.phases,
+    })),
+    unit_models: unitModels,
+    arcs,
+    expressions: sheet.flowsheet.expressions,
+  }
+}

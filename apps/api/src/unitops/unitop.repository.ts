@@ -1,0 +1,186 @@
+/**
+ * SQL of simulation objects. Reads build the reply JSON inside PostgreSQL (one round trip, no
+ * N+1: correlated subqueries over indexed ports / property_infos) and hand back its text, which
+ * the routes send as is.
+ */
+import { sql, type RawBuilder } from 'kysely'
+import type { Db } from '../flowsheets/access.ts'
+import type { PropertyTemplate } from '../catalogue/catalogue.service.ts'
+import { unitSIOf, valueToSI } from '../properties/units.ts'
+
+/** JSON of one property_infos row `pi` (PropertyInfo of the API contract). */
+export const PROPERTY_JSON = sql`json_build_object(
+  'id', pi.id, 'key', pi.key, 'displayName', pi.display_name, 'unit', pi.unit,
+  'value', pi.value, 'valueSI', pi.value_si, 'unitSI', pi.unit_si, 'quantity', pi.quantity,
+  'fixed', pi.fixed, 'guess', pi.guess, 'computed', pi.computed,
+  'constraint', pi.constraint_expr, 'controlled', pi.controlled_id)`
+
+/** JSON of one simulation_objects row `o` of flowsheet `f` (SimulationObject). */
+const OBJECT_JSON = sql`json_build_object(
+  'id', o.id, 'flowsheetOwner', o.flowsheet_id, 'objectType', o.object_type,
+  'componentName', o.component_name, 'x', o.x, 'y', o.y, 'args', o.args,
+  'flowsheetVersion', f.version,
+  'ports', coalesce((select json_agg(json_build_object('id', p.id, 'name', p.name,
+      'direction', p.direction, 'streamId', p.stream_id) order by p.id)
+    from ports p where p.unit_id = o.id), '[]'),
+  'connections', case when o.object_type = 'stream' then json_build_object(
+    'source', (select json_build_object('unitId', p.unit_id, 'portId', p.id, 'name', p.name)
+      from ports p where p.stream_id = o.id and p.direction = 'outlet'),
+    'destination', (select json_build_object('unitId', p.unit_id, 'portId', p.id, 'name', p.name)
+      from ports p where p.stream_id = o.id and p.direction = 'inlet')) end,
+  'properties', json_build_object('id', ps.id, 'contained_properties',
+    coalesce((select json_agg(${PROPERTY_JSON} order by pi.sort_order, pi.id)
+      from property_infos pi where pi.object_id = o.id), '[]')))`
+
+export type ObjectKind = 'units' | 'streams' | 'all'
+
+/**
+ * The objects of flowsheet `flowsheetId` (owned by `userId`) as a JSON array text, or
+ * `undefined` when the flowsheet is not theirs.
+ */
+export async function listObjectsJson(
+  db: Db,
+  userId: number,
+  flowsheetId: number,
+  kind: ObjectKind,
+): Promise<string | undefined> {
+  const filter =
+    kind === 'units'
+      ? sql`and o.object_type <> 'stream'`
+      : kind === 'streams'
+        ? sql`and o.object_type = 'stream'`
+        : sql``
+  const r = await sql<{ body: string | null }>`
+    select (select coalesce(json_agg(${OBJECT_JSON} order by o.id), '[]')::text
+      from simulation_objects o left join property_sets ps on ps.object_id = o.id
+      where o.flowsheet_id = f.id ${filter}) as body
+    from flowsheets f where f.id = ${flowsheetId} and f.owner_id = ${userId}`.execute(db)
+  return r.rows[0]?.body ?? undefined
+}
+
+/** One object as JSON text, or undefined (absent or not the user's). */
+export async function objectJson(
+  db: Db,
+  userId: number,
+  objectId: number,
+): Promise<string | undefined> {
+  const r = await sql<{ body: string }>`
+    select ${OBJECT_JSON}::text as body
+    from simulation_objects o join flowsheets f on f.id = o.flowsheet_id and f.owner_id = ${userId}
+    left join property_sets ps on ps.object_id = o.id
+    where o.id = ${objectId}`.execute(db)
+  return r.rows[0]?.body
+}
+
+/** One property as JSON text with `flowsheetVersion`, or undefined. */
+export async function propertyJson(
+  db: Db,
+  userId: number,
+  propertyId: number,
+): Promise<string | undefined> {
+  const r = await sql<{ body: string }>`
+    select (${PROPERTY_JSON}::jsonb || jsonb_build_object('flowsheetVersion', f.version,
+        'objectId', pi.object_id))::text as body
+    from property_infos pi join flowsheets f on f.id = pi.flowsheet_id and f.owner_id = ${userId}
+    where pi.id = ${propertyId}`.execute(db)
+  return r.rows[0]?.body
+}
+
+export interface NewProperty extends PropertyTemplate {
+  guess?: boolean
+  constraint?: string | null
+  /** set later (ids are known only after insertion) */
+  controlledId?: number | null
+}
+
+/** Insert an object with its property set, ports and properties; returns the ids. */
+export async function insertObject(
+  trx: Db,
+  o: {
+    flowsheetId: number
+    objectType: string
+    componentName: string
+    x: number
+    y: number
+    args: Record<string, unknown>
+    ports: { name: string; direction: 'inlet' | 'outlet' }[]
+    properties: NewProperty[]
+  },
+): Promise<{
+  id: number
+  setId: number
+  ports: { id: number; name: string }[]
+  propertyIds: number[]
+}> {
+  const { id } = await trx
+    .insertInto('simulation_objects')
+    .values({
+      flowsheet_id: o.flowsheetId,
+      object_type: o.objectType,
+      component_name: o.componentName,
+      x: o.x,
+      y: o.y,
+      args: JSON.stringify(o.args),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const { id: setId } = await trx
+    .insertInto('property_sets')
+    .values({ flowsheet_id: o.flowsheetId, object_id: id })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const ports = o.ports.length
+    ? await trx
+        .insertInto('ports')
+        .values(
+          o.ports.map((p) => ({
+            flowsheet_id: o.flowsheetId,
+            unit_id: id,
+            name: p.name,
+            direction: p.direction,
+          })),
+        )
+        .returning(['id', 'name'])
+        .execute()
+    : []
+  const propertyIds = o.properties.length
+    ? (
+        await trx
+          .insertInto('property_infos')
+          .values(o.properties.map((p, i) => propertyRow(p, o.flowsheetId, id, setId, i)))
+          .returning('id')
+          .execute()
+      ).map((r) => r.id)
+    : []
+  return { id, setId, ports, propertyIds }
+}
+
+function propertyRow(
+  p: NewProperty,
+  flowsheetId: number,
+  objectId: number,
+  setId: number,
+  i: number,
+) {
+  const unitSI = unitSIOf(p.unit, p.quantity)
+  return {
+    flowsheet_id: flowsheetId,
+    object_id: objectId,
+    set_id: setId,
+    key: p.key,
+    display_name: p.displayName,
+    unit: p.unit,
+    quantity: p.quantity,
+    value: p.value,
+    value_si: p.value === null ? null : valueToSI(p.value, p.unit, p.quantity),
+    unit_si: unitSI,
+    fixed: p.fixed,
+    guess: p.guess ?? false,
+    constraint_expr: p.constraint ?? null,
+    controlled_id: p.controlledId ?? null,
+    sort_order: i,
+  }
+}
+
+/** `sql` helper re-exported for callers composing fragments. */
+export type Fragment = RawBuilder<unknown>

@@ -1,0 +1,248 @@
+/**
+ * Simulation objects: units created from the solver catalogue, streams joining an outlet port
+ * to an inlet port. Every write bumps the flowsheet version in its transaction.
+ */
+import { sql, type Kysely } from 'kysely'
+import { AppError } from '@rere/contract'
+import type { DB } from '../db/schema.ts'
+import { bumpVersion, notFound, type Db } from '../flowsheets/access.ts'
+import {
+  STREAM_PROPERTIES,
+  portsFor,
+  type CatalogueService,
+} from '../catalogue/catalogue.service.ts'
+import { kindFor } from '../properties/units.ts'
+import { insertObject, objectJson, type NewProperty } from './unitop.repository.ts'
+
+export interface CreateObjectInput {
+  flowsheetOwner: number
+  objectType: string
+  componentName?: string
+  x?: number
+  y?: number
+  args?: Record<string, unknown>
+  source?: number | null
+  destination?: number | null
+}
+
+export interface PatchObjectInput {
+  componentName?: string
+  x?: number
+  y?: number
+  source?: number | null
+  destination?: number | null
+}
+
+export interface Written {
+  version: number
+  body: string
+}
+
+const MAX_NUMBERED_PORTS = 64
+
+export class UnitOpService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly catalogue: CatalogueService,
+  ) {}
+
+  async create(userId: number, input: CreateObjectInput, ifMatch?: number): Promise<Written> {
+    const isStream = input.objectType === 'stream'
+    let ports: { name: string; direction: 'inlet' | 'outlet' }[] = []
+    let properties: NewProperty[]
+    let args: Record<string, unknown> = {}
+    let displayName = 'S'
+    if (isStream) {
+      if (input.args !== undefined && Object.keys(input.args).length > 0)
+        throw new AppError('API_VALIDATION', 'Streams take no args', { details: { field: 'args' } })
+      properties = STREAM_PROPERTIES.map((p) => ({ ...p }))
+    } else {
+      if (input.source != null || input.destination != null) {
+        const field = input.source != null ? 'source' : 'destination'
+        throw new AppError('API_VALIDATION', `${field} is for streams only`, {
+          details: { field },
+        })
+      }
+      const entry = await this.catalogue.entry(input.objectType)
+      args = { ...(entry.args ?? {}), ...(input.args ?? {}) }
+      for (const k of ['num_inlets', 'num_outlets']) {
+        const v = args[k]
+        if (
+          v !== undefined &&
+          (!Number.isInteger(v) || (v as number) < 1 || (v as number) > MAX_NUMBERED_PORTS)
+        )
+          throw new AppError(
+            'API_VALIDATION',
+            `args.${k} must be an integer from 1 to ${MAX_NUMBERED_PORTS}`,
+            {
+              details: { field: `args.${k}` },
+            },
+          )
+      }
+      ports = portsFor(entry, args)
+      properties = entry.properties.map((p) => ({
+        key: p.key,
+        displayName: p.displayName,
+        unit: p.unit,
+        quantity: p.quantity || kindFor(p.key, p.unit),
+        value: p.default,
+        fixed: p.fixed && p.default !== null,
+      }))
+      displayName = entry.displayName
+    }
+    return this.db.transaction().execute(async (trx) => {
+      const { flowsheetId, version } = await bumpVersion(
+        trx,
+        { flowsheetId: input.flowsheetOwner },
+        userId,
+        ifMatch,
+      )
+      let name = input.componentName
+      if (name === undefined) {
+        const n = await trx
+          .selectFrom('simulation_objects')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('flowsheet_id', '=', flowsheetId)
+          .where(
+            isStream ? sql<boolean>`object_type = 'stream'` : sql<boolean>`object_type <> 'stream'`,
+          )
+          .executeTakeFirstOrThrow()
+        name = `${displayName}${isStream ? '' : '-'}${Number(n.n) + 1}`
+      }
+      const created = await insertObject(trx, {
+        flowsheetId,
+        objectType: input.objectType,
+        componentName: name,
+        x: input.x ?? 0,
+        y: input.y ?? 0,
+        args,
+        ports,
+        properties,
+      })
+      if (isStream) {
+        if (input.source != null)
+          await connect(trx, flowsheetId, created.id, input.source, 'outlet', 'source')
+        if (input.destination != null)
+          await connect(trx, flowsheetId, created.id, input.destination, 'inlet', 'destination')
+      }
+      const body = await objectJson(trx, userId, created.id)
+      return { version, body: body! }
+    })
+  }
+
+  async patch(
+    userId: number,
+    id: number,
+    input: PatchObjectInput,
+    ifMatch?: number,
+  ): Promise<Written> {
+    return this.db.transaction().execute(async (trx) => {
+      const { flowsheetId, version } = await bumpVersion(
+        trx,
+        { objectId: id },
+        userId,
+        ifMatch,
+        'Simulation object',
+      )
+      const obj = await trx
+        .selectFrom('simulation_objects')
+        .select(['object_type'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow()
+      const isStream = obj.object_type === 'stream'
+      if (!isStream && (input.source !== undefined || input.destination !== undefined)) {
+        const field = input.source !== undefined ? 'source' : 'destination'
+        throw new AppError('API_VALIDATION', `${field} is for streams only`, { details: { field } })
+      }
+      const set: Record<string, unknown> = {}
+      if (input.componentName !== undefined) set.component_name = input.componentName
+      if (input.x !== undefined) set.x = input.x
+      if (input.y !== undefined) set.y = input.y
+      if (Object.keys(set).length)
+        await trx.updateTable('simulation_objects').set(set).where('id', '=', id).execute()
+      for (const [field, direction] of [
+        ['source', 'outlet'],
+        ['destination', 'inlet'],
+      ] as const) {
+        const target = input[field]
+        if (target === undefined) continue
+        const current = await trx
+          .selectFrom('ports')
+          .select('id')
+          .where('stream_id', '=', id)
+          .where('direction', '=', direction)
+          .executeTakeFirst()
+        if (current?.id === target) continue
+        if (current)
+          await trx
+            .updateTable('ports')
+            .set({ stream_id: null })
+            .where('id', '=', current.id)
+            .execute()
+        if (target !== null) await connect(trx, flowsheetId, id, target, direction, field)
+      }
+      const body = await objectJson(trx, userId, id)
+      return { version, body: body! }
+    })
+  }
+
+  async remove(userId: number, id: number, ifMatch?: number): Promise<{ version: number }> {
+    return this.db.transaction().execute(async (trx) => {
+      const { version } = await bumpVersion(
+        trx,
+        { objectId: id },
+        userId,
+        ifMatch,
+        'Simulation object',
+      )
+      // cascades: ports, property set, properties; streams: ports' stream_id set null
+      await trx.deleteFrom('simulation_objects').where('id', '=', id).execute()
+      return { version }
+    })
+  }
+
+  async get(userId: number, id: number): Promise<string> {
+    const body = await objectJson(this.db, userId, id)
+    if (body === undefined) throw notFound('Simulation object', id)
+    return body
+  }
+}
+
+/**
+ * Join stream `streamId` to port `portId` (which must be a `direction` port of the same sheet,
+ * free). 404 / 400 / 409 API_PORT_TAKEN naming `field`.
+ */
+export async function connect(
+  trx: Db,
+  flowsheetId: number,
+  streamId: number,
+  portId: number,
+  direction: 'inlet' | 'outlet',
+  field: string,
+): Promise<void> {
+  const port = await trx
+    .selectFrom('ports')
+    .select(['id', 'direction', 'stream_id', 'flowsheet_id'])
+    .where('id', '=', portId)
+    .executeTakeFirst()
+  if (!port || port.flowsheet_id !== flowsheetId) {
+    throw new AppError('API_NOT_FOUND', `Port ${portId} not found in flowsheet ${flowsheetId}`, {
+      statusCode: 404,
+      details: { field, portId },
+    })
+  }
+  if (port.direction !== direction) {
+    throw new AppError(
+      'API_VALIDATION',
+      `${field} must be an ${direction} port; port ${portId} is an ${port.direction}`,
+      { details: { field, portId } },
+    )
+  }
+  if (port.stream_id !== null && port.stream_id !== streamId) {
+    throw new AppError('API_PORT_TAKEN', `Port ${portId} already joins stream ${port.stream_id}`, {
+      statusCode: 409,
+      details: { field, portId, streamId: port.stream_id },
+    })
+  }
+  await trx.updateTable('ports').set({ stream_id: streamId }).where('id', '=', portId).execute()
+}
