@@ -172,12 +172,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     maxAge: 600,
   })
 
-  await registerOpenApi(app, API_VERSION)
-  installHttpMetrics(app, metrics)
-
-  const db = database.db
-  const users = await authPlugin(app, { config, db })
-
+  // before any route: the rate limiter hooks the routes registered after it
   if (config.rateLimitMax > 0 || config.rateLimitSolveMax > 0) {
     if (config.rateLimitSolveMax > 0)
       app.addHook('onRoute', (route) => {
@@ -201,6 +196,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
         }),
     })
   }
+
+  await registerOpenApi(app, API_VERSION)
+  installHttpMetrics(app, metrics)
+
+  const db = database.db
+  const users = await authPlugin(app, { config, db })
 
   const readiness = createReadiness({
     pendingMigrations: () => database.pendingMigrations(),

@@ -117,30 +117,31 @@ export function installErrorHandling(
 ): void {
   app.setErrorHandler(errorHandler)
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser(
-    /^application\/([a-z0-9.+-]+\+)?json$/i,
-    { parseAs: 'string', bodyLimit: opts.bodyLimit },
-    (_req, text, done) => {
-      try {
-        done(null, parseJsonBody(text as string))
-      } catch (e) {
-        done(e as Error, undefined)
-      }
-    },
-  )
+  const parser = (
+    _req: unknown,
+    text: string | Buffer,
+    done: (e: Error | null, b?: unknown) => void,
+  ) => {
+    try {
+      done(null, parseJsonBody(text as string))
+    } catch (e) {
+      done(e as Error, undefined)
+    }
+  }
+  const parseOpts = { parseAs: 'string' as const, bodyLimit: opts.bodyLimit }
+  app.addContentTypeParser('application/json', parseOpts, parser)
+  app.addContentTypeParser(/^application\/[a-z0-9.-]+\+json$/i, parseOpts, parser)
   app.setNotFoundHandler(async (request, reply) => {
     if (opts.notFound) {
       const r = await opts.notFound(request, reply)
       if (r !== undefined || reply.sent) return r
     }
     const path = request.url.split('?')[0]
-    return reply
-      .code(404)
-      .send(
-        body(404, 'API_NOT_FOUND', `No route ${request.method} ${path}`, {
-          path,
-          method: request.method,
-        }),
-      )
+    return reply.code(404).send(
+      body(404, 'API_NOT_FOUND', `No route ${request.method} ${path}`, {
+        path,
+        method: request.method,
+      }),
+    )
   })
 }
