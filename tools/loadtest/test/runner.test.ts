@@ -1,0 +1,227 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { run } from '../src/runner.ts'
+import { builtin, type Scenario } from '../src/profiles.ts'
+import { readSamples, type Sample } from '../src/reader.ts'
+import { percentile } from '../src/stats.ts'
+import { startServer, type TestServer } from './helpers.ts'
+
+let srv: TestServer
+let raw: TestServer
+beforeAll(async () => {
+  ;[srv, raw] = await Promise.all([startServer(), startServer({ RAW: '1' })])
+})
+afterAll(async () => {
+  await Promise.all([srv.stop(), raw.stop()])
+})
+
+const base = { ...builtin().baseOptions, httpTimeout: '5s' }
+const dir = mkdtempSync(join(tmpdir(), 'rere-run-'))
+function scenario(
+  startRate: number,
+  stages: [number, number][],
+  vus = 50,
+  maxVUs = vus,
+  gracefulStop = '5s',
+): Scenario {
+  return {
+    executor: 'ramping-arrival-rate',
+    startRate,
+    timeUnit: '1s',
+    preAllocatedVUs: vus,
+    maxVUs,
+    gracefulStop,
+    stages: stages.map(([d, target]) => ({ duration: `${d}s`, target })),
+  }
+}
+async function samples(path: string): Promise<Sample[]> {
+  const out: Sample[] = []
+  for await (const s of readSamples(path)) out.push(s)
+  return out
+}
+
+describe('runner: start rate matches the profile', () => {
+  for (const [rate, secs] of [
+    [1, 3],
+    [50, 2],
+    [500, 2],
+    [2000, 2],
+  ] as const) {
+    it(`${rate} req/s: every scheduled iteration starts, achieved rate within 2%`, async () => {
+      const r = await run({
+        scenario: scenario(rate, [[secs, rate]], Math.max(20, rate), Math.max(20, 2 * rate)),
+        request: { method: 'GET', url: `${raw.url}/` },
+        base,
+      })
+      console.log(
+        JSON.stringify({
+          rate,
+          a: r.achievedStartRate,
+          lag: r.startLagMs,
+          w: r.warnings.map((w) => w.kind),
+          cpu: r.cpu,
+        }),
+      )
+      expect(r.scheduled).toBe(rate * secs)
+      expect(r.dropped).toBe(0)
+      expect(r.started).toBe(rate * secs)
+      expect(r.completed).toBe(rate * secs)
+      expect(r.failed).toBe(0)
+      if (rate === 1) expect(Math.abs(r.achievedStartRate - 1)).toBeLessThan(0.02)
+      else expect(Math.abs(r.achievedStartRate / rate - 1)).toBeLessThan(0.02)
+      expect(r.startLagMs.p50).toBeGreaterThanOrEqual(0)
+      expect(r.startLagMs.p50).toBeLessThan(5)
+    })
+  }
+})
+
+describe('runner: measurements and k6 output', () => {
+  it('measures latency within 1 ms of the injected delay and writes k6 NDJSON', async () => {
+    // the loopback round trip itself (no delay) is the baseline the injected delay adds to
+    const b0 = join(dir, 'baseline.ndjson')
+    await run({
+      scenario: scenario(20, [[1, 20]], 10),
+      request: { method: 'GET', url: `${srv.url}/delay/0` },
+      base,
+      out: b0,
+    })
+    const d0 = (await samples(b0))
+      .filter((s) => s.metric === 'http_req_duration')
+      .map((s) => s.value)
+    const baseline = percentile(d0, 50)
+    expect(baseline).toBeLessThan(3)
+    const out = join(dir, 'latency.ndjson')
+    const r = await run({
+      scenario: scenario(20, [[2, 20]], 10),
+      request: { method: 'GET', url: `${srv.url}/delay/20` },
+      base,
+      out,
+    })
+    expect(r.outPath).toBe(out)
+    expect(existsSync(out)).toBe(true)
+    expect(existsSync(`${out}.partial`)).toBe(false)
+    const all = await samples(out)
+    const d = all.filter((s) => s.metric === 'http_req_duration').map((s) => s.value)
+    expect(d).toHaveLength(40)
+    expect(Math.abs(percentile(d, 50) - baseline - 20)).toBeLessThan(1)
+    expect(percentile(d, 50)).toBeGreaterThanOrEqual(20)
+    const names = new Set(all.map((s) => s.metric))
+    for (const m of [
+      'http_reqs',
+      'http_req_duration',
+      'http_req_blocked',
+      'http_req_failed',
+      'iterations',
+      'vus',
+    ])
+      expect(names.has(m)).toBe(true)
+    const req = all.find((s) => s.metric === 'http_reqs')!
+    expect(req.tags).toMatchObject({
+      method: 'GET',
+      status: '200',
+      expected_response: 'true',
+      scenario: 'default',
+    })
+    // start = end - blocked - duration is within the run
+    expect(r.failed).toBe(0)
+  })
+  it('counts non-2xx, redirects and timeouts as failures', async () => {
+    const r1 = await run({
+      scenario: scenario(10, [[0.5, 10]], 5),
+      request: { method: 'GET', url: `${srv.url}/redirect` },
+      base,
+    })
+    expect(r1.completed).toBe(5)
+    expect(r1.failed).toBe(5)
+    const out = join(dir, 'timeout.ndjson')
+    const r2 = await run({
+      scenario: scenario(10, [[0.3, 10]], 5),
+      request: { method: 'GET', url: `${srv.url}/delay/800` },
+      base: { ...base, httpTimeout: '200ms' },
+      out,
+    })
+    expect(r2.failed).toBe(3)
+    const f = (await samples(out)).filter((s) => s.metric === 'http_reqs')
+    expect(f.map((s) => s.tags.error_code)).toEqual(['1050', '1050', '1050'])
+    expect(f.every((s) => s.tags.status === '0')).toBe(true)
+  })
+  it('drops iterations when maxVUs are exhausted, adding VUs one at a time', async () => {
+    const out = join(dir, 'drops.ndjson')
+    const r = await run({
+      scenario: scenario(50, [[1, 50]], 3, 8),
+      request: { method: 'GET', url: `${srv.url}/delay/600` },
+      base,
+      out,
+      onWarning: () => {},
+    })
+    expect(r.scheduled).toBe(50)
+    expect(r.maxAllocated).toBe(8)
+    expect(r.started).toBeLessThanOrEqual(16)
+    expect(r.dropped).toBe(50 - r.started)
+    expect(r.dropped).toBeGreaterThan(30)
+    const drops = (await samples(out)).filter((s) => s.metric === 'dropped_iterations')
+    expect(drops).toHaveLength(r.dropped)
+    expect(r.warnings.map((w) => w.kind)).toContain('dropped')
+  })
+  it('breakpoint: aborts within a few seconds once more than 100 VUs are busy (exit 99)', async () => {
+    const out = join(dir, 'breakpoint.ndjson')
+    const sc = {
+      ...scenario(0, [[20, 800]], 20, 300),
+      thresholds: { vus: [{ threshold: 'value<=100', abortOnFail: true }] },
+    }
+    const r = await run({
+      scenario: sc,
+      request: { method: 'GET', url: `${srv.url}/delay/1000` },
+      base,
+      out,
+      onWarning: () => {},
+    })
+    expect(r.aborted).toBe('threshold')
+    expect(r.thresholdsCrossed).toBe(true)
+    expect(r.thresholds[0]).toMatchObject({ metric: 'vus', ok: false })
+    const vus = (await samples(out)).filter((s) => s.metric === 'vus')
+    const crossing = vus.find((s) => s.value > 100)!
+    expect(crossing).toBeDefined()
+    expect(r.endMs - crossing.timeMs).toBeLessThan(3000)
+    expect(r.endMs - r.startMs).toBeLessThan(10_000) // far before the 20 s of the stages
+    expect(existsSync(out)).toBe(true) // a threshold abort is a complete result
+  })
+  it('graceful stop: running iterations finish within gracefulStop, later ones are interrupted', async () => {
+    const short = await run({
+      scenario: scenario(5, [[1, 5]], 10, 10, '500ms'),
+      request: { method: 'GET', url: `${srv.url}/delay/1500` },
+      base,
+    })
+    expect(short.started).toBe(5)
+    expect(short.completed).toBe(0)
+    expect(short.interrupted).toBe(5)
+    expect(short.endMs - short.startMs).toBeGreaterThan(1450)
+    expect(short.endMs - short.startMs).toBeLessThan(2000)
+    const long = await run({
+      scenario: scenario(5, [[1, 5]], 10, 10, '3s'),
+      request: { method: 'GET', url: `${srv.url}/delay/1500` },
+      base,
+    })
+    expect(long.completed).toBe(5)
+    expect(long.interrupted).toBe(0)
+    expect(long.endMs - long.startMs).toBeGreaterThan(2450)
+    expect(long.endMs - long.startMs).toBeLessThan(3200)
+  })
+  it('an external abort leaves the results file with the .partial marker', async () => {
+    const out = join(dir, 'aborted.ndjson')
+    const ac = new AbortController()
+    setTimeout(() => ac.abort(), 300)
+    const r = await run({
+      scenario: scenario(10, [[5, 10]], 5),
+      request: { method: 'GET', url: `${srv.url}/delay/0` },
+      base,
+      out,
+      signal: ac.signal,
+    })
+    expect(r.aborted).toBe('signal')
+    expect(r.outPath).toBe(`${out}.partial`)
+    expect(existsSync(out)).toBe(false)
+  })
+})
