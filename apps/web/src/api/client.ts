@@ -74,7 +74,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
       method: opts.method ?? 'GET',
       headers,
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      credentials: 'same-origin',
+      credentials: API_BASE ? 'include' : 'same-origin',
       signal: opts.signal,
     })
   } catch (e) {

@@ -81,7 +81,9 @@ export function useEditor(fsId: number) {
     queryFn: () => E.getAnalysis(fsId),
     staleTime: 0,
   })
+  // only a sheet that has been solved has results (no 404 noise in the console)
   const results = useQuery({
+    enabled: !!fs.data?.latestSolve,
     queryKey: k.results,
     queryFn: () =>
       E.getResults(fsId).catch((e: unknown) => {
