@@ -29,6 +29,11 @@ export interface UnitOp {
   /** variables fixed by default (value) unless the document specifies something for this unit */
   defaults: Record<string, number>
   /**
+   * a default is skipped when the document specifies any of these (unit property keys, or
+   * 'port.key' for a port property such as 'outlet.pressure')
+   */
+  defaultUnless?: Record<string, string[]>
+  /**
    * Sequential initialisation: inlet values are set in x; write outlet and internal guesses for
    * variables that are not `known(i)` (fixed or seeded). Never throws.
    */
@@ -116,6 +121,31 @@ function pressureChange(ctx: UnitBuildContext, eqs: string[], inl: Stream, out: 
   return { dP, ratioP }
 }
 
+/**
+ * Ahuora's drive: work_electrical = efficiency_motor * work_mechanical, efficiency_motor fixed at
+ * 1 unless the document specifies it.
+ */
+function motor(ctx: UnitBuildContext, eqs: string[], wMech: number, vars: Record<string, number>) {
+  const effM = unitVar(ctx, 'efficiency_motor', 1, 'dimensionless', 1, 1e-6, 1)
+  const wEl = unitVar(ctx, 'work_electrical', 0, 'W', 1e3)
+  add(
+    ctx,
+    eqs,
+    bilinear(
+      ctx.owner,
+      'work_electrical = efficiency_motor * work_mechanical',
+      wEl,
+      effM,
+      wMech,
+      1e3,
+      'W',
+    ),
+  )
+  vars.efficiency_motor = effM
+  vars.work_electrical = wEl
+  return { efficiency_motor: 1 } as Record<string, number>
+}
+
 /** Guess the outlet pressure of a pressure changer from whichever spec is fixed. */
 function initPressure(
   x: Float64Array,
@@ -182,13 +212,21 @@ export const pump: UnitFactory = (ctx) => {
     bilinear(o, 'work_fluid = efficiency_pump * work_mechanical', wFluid, eff, wMech, 1e3, 'W'),
   )
   add(ctx, eqs, energyBalance(o, [inl], [out], [wMech]))
+  const vars: Record<string, number> = {
+    deltaP: dP,
+    ratioP,
+    work_mechanical: wMech,
+    work_fluid: wFluid,
+    efficiency_pump: eff,
+  }
+  const defaults = motor(ctx, eqs, wMech, vars)
   return {
     type: ctx.type,
     owner: o,
-    vars: { deltaP: dP, ratioP, work_mechanical: wMech, work_fluid: wFluid, efficiency_pump: eff },
+    vars,
     inlets: ['inlet'],
     outlets: ['outlet'],
-    defaults: {},
+    defaults,
     equations: eqs,
     init(x, known) {
       initPressure(x, known, inl, out, dP, ratioP, 2)
@@ -199,6 +237,7 @@ export const pump: UnitFactory = (ctx) => {
         setIf(x, known, wFluid, wf)
         setIf(x, known, wMech, wf / e)
         if (x[out.F] > 0) setIf(x, known, out.h, x[inl.h] + x[wMech] / x[out.F])
+        setIf(x, known, vars.work_electrical, x[wMech] * (x[vars.efficiency_motor] || 1))
       } catch {
         /* keep copies */
       }
@@ -310,28 +349,7 @@ function isentropic(kind: 'compressor' | 'turbine'): UnitFactory {
       efficiency_isentropic: eff,
       'properties_isentropic.enth_mol': hIs,
     }
-    const defaults: Record<string, number> = {}
-    if (kind === 'turbine') {
-      // Ahuora's turbine: electrical output through a motor/generator efficiency (default 1)
-      const effM = unitVar(ctx, 'efficiency_motor', 1, 'dimensionless', 1, 1e-6, 1)
-      const wEl = unitVar(ctx, 'work_electrical', 0, 'W', 1e3)
-      add(
-        ctx,
-        eqs,
-        bilinear(
-          o,
-          'work_electrical = efficiency_motor * work_mechanical',
-          wEl,
-          effM,
-          wMech,
-          1e3,
-          'W',
-        ),
-      )
-      vars.efficiency_motor = effM
-      vars.work_electrical = wEl
-      defaults.efficiency_motor = 1
-    }
+    const defaults: Record<string, number> = motor(ctx, eqs, wMech, vars)
     return {
       type: ctx.type,
       owner: o,
@@ -352,7 +370,7 @@ function isentropic(kind: 'compressor' | 'turbine'): UnitFactory {
           setIf(x, known, wIs, x[inl.F] * dhIs)
           setIf(x, known, wMech, x[inl.F] * dh)
           setIf(x, known, out.h, x[inl.h] + dh)
-          if (vars.work_electrical !== undefined) setIf(x, known, vars.work_electrical, x[wMech])
+          setIf(x, known, vars.work_electrical, x[wMech] * (x[vars.efficiency_motor] || 1))
         } catch {
           setIf(x, known, hIs, x[inl.h])
         }
@@ -432,8 +450,10 @@ export const heater: UnitFactory = (ctx) => {
     ),
   )
   const vars: Record<string, number> = { heat_duty: Q, heat_duty_inverted: Qi }
+  // Ahuora's heater and cooler always carry deltaP (fixed at 0 unless the document gives deltaP,
+  // deltaP_inverted or an outlet pressure); has_pressure_change: false removes it.
   const hasDP =
-    ctx.args.has_pressure_change === true ||
+    ctx.args.has_pressure_change !== false ||
     ctx.specifiedKeys.has('deltaP') ||
     ctx.specifiedKeys.has('deltaP_inverted')
   let dP = -1
@@ -496,7 +516,8 @@ export const heater: UnitFactory = (ctx) => {
     vars,
     inlets: ['inlet'],
     outlets: ['outlet'],
-    defaults: {},
+    defaults: (hasDP ? { deltaP: 0 } : {}) as Record<string, number>,
+    defaultUnless: { deltaP: ['deltaP', 'deltaP_inverted', 'outlet.pressure'] },
     equations: eqs,
     init(x, known) {
       copyState(x, known, inl, out)

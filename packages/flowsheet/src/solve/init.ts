@@ -1,0 +1,81 @@
+import type { Stream } from '@rere/unit-ops'
+import type { Built, PortInfo } from './build.ts'
+
+const P_DEFAULT = 101325
+const T_DEFAULT = 298.15
+
+/**
+ * Sequential initialisation in flow order: feeds and tear guesses from their specifications
+ * ((T,P), (P,x), (T,x), flow_mass ...), then each unit's own sequential calculation writes its
+ * outlets and internal variables; outlet specifications (T, x) then correct the outlet guess.
+ * Values fixed by a specification or seeded by a guess are never overwritten.
+ */
+export function initialize(b: Built, x: Float64Array): void {
+  const { sys } = b
+  const known = (i: number) => sys.vars[i].fixed || sys.vars[i].seeded
+  const byUnitPorts = new Map<number, PortInfo[]>()
+  for (const p of b.ports.values()) {
+    const l = byUnitPorts.get(p.unit.id) ?? []
+    l.push(p)
+    byUnitPorts.set(p.unit.id, l)
+  }
+  for (const uid of b.order) {
+    const op = b.unitOps.get(uid)
+    if (!op) continue
+    const ports = byUnitPorts.get(uid) ?? []
+    for (const p of ports) if (p.port.direction === 'inlet') seedPort(b, p, x, known, true)
+    try {
+      op.init(x, (i) => known(i) && Number.isFinite(x[i]))
+    } catch {
+      /* a unit's initialisation is only a guess */
+    }
+    for (const p of ports) if (p.port.direction === 'outlet') seedPort(b, p, x, known, false)
+  }
+  // anything still unset
+  for (let i = 0; i < x.length; i++) {
+    if (Number.isFinite(x[i])) continue
+    const v = sys.vars[i]
+    x[i] =
+      v.key === 'pressure' ? P_DEFAULT : v.key === 'flow_mol' ? 1 : v.key === 'enth_mol' ? 1889 : 0
+  }
+}
+
+function seedPort(
+  b: Built,
+  p: PortInfo,
+  x: Float64Array,
+  known: (i: number) => boolean,
+  fillDefaults: boolean,
+): void {
+  const s: Stream = p.stream
+  const seeds = b.portSeeds.get(p.port.id) ?? {}
+  const free = (i: number) => !known(i) || !Number.isFinite(x[i])
+  if (seeds.mass !== undefined && free(s.F)) x[s.F] = seeds.mass / s.pkg.molarMass
+  try {
+    if (seeds.T !== undefined && seeds.x !== undefined && free(s.P) && free(s.h)) {
+      const st = s.pkg.flashTx(seeds.T, seeds.x)
+      x[s.P] = st.P
+      x[s.h] = st.h
+    } else if (seeds.x !== undefined && free(s.h)) {
+      const P = Number.isFinite(x[s.P]) ? x[s.P] : (seeds.P ?? P_DEFAULT)
+      if (free(s.P) && !Number.isFinite(x[s.P])) x[s.P] = P
+      x[s.h] = s.pkg.flashPx(P, seeds.x).h
+    } else if (seeds.T !== undefined && free(s.h)) {
+      const P = Number.isFinite(x[s.P]) ? x[s.P] : (seeds.P ?? P_DEFAULT)
+      if (!Number.isFinite(x[s.P])) x[s.P] = P
+      x[s.h] = s.pkg.flashTP(seeds.T, P).h
+    }
+  } catch {
+    /* keep whatever we have; Newton reports a real failure */
+  }
+  if (!fillDefaults) return
+  if (!Number.isFinite(x[s.F])) x[s.F] = 1
+  if (!Number.isFinite(x[s.P])) x[s.P] = P_DEFAULT
+  if (!Number.isFinite(x[s.h])) {
+    try {
+      x[s.h] = s.pkg.flashTP(T_DEFAULT, x[s.P]).h
+    } catch {
+      x[s.h] = 1889
+    }
+  }
+}
