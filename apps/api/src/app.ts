@@ -150,6 +150,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
+  app.addHook('onSend', async (_request, reply, payload) => {
+    // shutting down: tell keep-alive clients to go, so the connection can close at once
+    if (app.rere?.readiness.shuttingDown) reply.header('connection', 'close')
+    return payload
+  })
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       {

@@ -65,10 +65,14 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         app.server.closeAllConnections()
       }, config.shutdownGraceMs)
       force.unref()
+      // keep-alive connections whose last request just finished: close them as they go idle
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 100)
+      sweep.unref()
       try {
         await app.close()
       } finally {
         clearTimeout(force)
+        clearInterval(sweep)
       }
       await solver.close().catch((e) => app.log.error({ err: e }, 'solver close failed'))
       await database.close().catch((e) => app.log.error({ err: e }, 'database close failed'))
