@@ -1,0 +1,3 @@
+export * from './names.ts'
+export * from './completion.ts'
+export * from './state.ts'
