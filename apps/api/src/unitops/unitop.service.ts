@@ -55,7 +55,7 @@ export class UnitOpService {
     if (isStream) {
       if (input.args !== undefined && Object.keys(input.args).length > 0)
         throw new AppError('API_VALIDATION', 'Streams take no args', { details: { field: 'args' } })
-      properties = STREAM_PROPERTIES.map((p) => ({ ...p }))
+      properties = await this.streamProperties(input.source == null)
     } else {
       if (input.source != null || input.destination != null) {
         const field = input.source != null ? 'source' : 'destination'
@@ -127,6 +127,27 @@ export class UnitOpService {
       }
       const body = await objectJson(trx, userId, created.id)
       return { version, body: body! }
+    })
+  }
+
+  /**
+   * A new stream's properties: the catalogue's `stream` entry (else STREAM_PROPERTIES). Its
+   * default specifications (T, P, flow) apply to feeds only; a stream leaving a unit starts with
+   * everything computed (its state is the unit's result).
+   */
+  private async streamProperties(feed: boolean): Promise<NewProperty[]> {
+    const entry = await this.catalogue.entryOrUndefined('stream').catch(() => undefined)
+    if (!entry || entry.properties.length === 0) return STREAM_PROPERTIES.map((p) => ({ ...p }))
+    return entry.properties.map((p) => {
+      const spec = feed && p.fixed && p.default !== null
+      return {
+        key: p.key,
+        displayName: p.displayName,
+        unit: p.unit,
+        quantity: p.quantity || kindFor(p.key, p.unit),
+        value: spec ? p.default : null,
+        fixed: spec,
+      }
     })
   }
 

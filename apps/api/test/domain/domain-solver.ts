@@ -55,6 +55,19 @@ export const DOMAIN_CATALOGUE: Catalogue = {
       properties: [prop('heat_duty', 'Heat duty', 'kW', 'power', null, false)],
     },
     {
+      type: 'stream',
+      displayName: 'Stream',
+      description: 'material stream',
+      ports: [],
+      properties: [
+        prop('flow_mol', 'Molar flow', 'mol/s', 'molar_flow', 1, true),
+        prop('temperature', 'Temperature', 'degC', 'temperature', 25, true),
+        prop('pressure', 'Pressure', 'kPa', 'pressure', 101.325, true),
+        prop('enth_mol', 'Molar enthalpy', 'J/mol', 'molar_enthalpy', null, false),
+        prop('vapor_frac', 'Vapour fraction', 'dimensionless', 'dimensionless', null, false),
+      ],
+    },
+    {
       type: 'mixer',
       displayName: 'Mixer',
       description: 'mixer',
