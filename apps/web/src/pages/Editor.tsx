@@ -3,6 +3,7 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react
 import { ReactFlowProvider } from '@xyflow/react'
 import { useQuery } from '@tanstack/react-query'
 import { describeError } from '../api/client.ts'
+import type { SimulationObject } from '../api/types.ts'
 import { exportFlowsheet, getEnvelope } from '../api/endpoints.ts'
 import { DofIndicator, UnitDofList } from '../components/DofDisplay.tsx'
 import { PropertyPanel } from '../components/PropertyPanel.tsx'
@@ -18,6 +19,28 @@ import { useEditor } from '../editor/useEditor.ts'
 import { downloadText, safeFileName } from '../lib/download.ts'
 import { navigate } from '../lib/router.ts'
 import { formatNumber } from '../lib/units.ts'
+
+/** Keyboard-reachable stream creation: a feed for each free inlet, a product for each free outlet. */
+function PortActions({
+  obj,
+  onAdd,
+}: {
+  obj: SimulationObject
+  onAdd: (portId: number, dir: 'inlet' | 'outlet') => void
+}) {
+  const free = obj.ports.filter((p) => p.streamId === null)
+  if (!free.length) return null
+  return (
+    <div className="port-actions">
+      <h3>Free ports</h3>
+      {free.map((p) => (
+        <button key={p.id} type="button" onClick={() => onAdd(p.id, p.direction)}>
+          {p.direction === 'inlet' ? `Add feed to ${p.name}` : `Add product from ${p.name}`}
+        </button>
+      ))}
+    </div>
+  )
+}
 
 const Diagrams = lazy(() => import('../components/Diagrams.tsx'))
 
@@ -219,7 +242,21 @@ function EditorInner({ flowsheetId }: { flowsheetId: number }) {
               onPatch={(p, patch) => m.actions.setProperty(selected.id, p, patch)}
               onRename={(n) => void m.actions.rename(selected.id, n)}
             />
-          ) : (
+          ) : null}
+          {selected && selected.objectType !== 'stream' && (
+            <PortActions
+              obj={selected}
+              onAdd={(port, dir) =>
+                void m.actions.addStream(
+                  dir === 'outlet' ? port : null,
+                  dir === 'inlet' ? port : null,
+                  selected.x + (dir === 'inlet' ? -160 : 200),
+                  selected.y + 20,
+                )
+              }
+            />
+          )}
+          {selected ? null : (
             <div className="sheet-info">
               <h2>
                 {selection.length > 1 ? `${selection.length} objects selected` : 'Nothing selected'}
