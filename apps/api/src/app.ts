@@ -32,6 +32,7 @@ import {
 } from './metrics/metrics.ts'
 import { registerOpenApi } from './openapi/openapi.ts'
 import { sql } from 'kysely'
+import { domainRoutes } from './routes/index.ts'
 
 export const API_VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -76,19 +77,6 @@ const REQUEST_ID_RE = /^[A-Za-z0-9._:@/+=-]{1,128}$/
 export function requestIdFor(header: string | string[] | undefined): string {
   const v = Array.isArray(header) ? header[0] : header
   return v !== undefined && REQUEST_ID_RE.test(v) ? v : randomUUID()
-}
-
-type DomainRoutes = (
-  app: FastifyInstance,
-  deps: { database: Database; solver: Solver; config: ApiConfig },
-) => Promise<void> | void
-
-async function loadDomainRoutes(): Promise<DomainRoutes | null> {
-  // TODO(D2): static import once apps/api/src/routes/index.ts (D1) is committed.
-  const path = './routes/index.ts'
-  if (!existsSync(new URL(path, import.meta.url))) return null
-  const mod = (await import(path)) as { domainRoutes?: DomainRoutes }
-  return mod.domainRoutes ?? null
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -227,12 +215,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   opsRoutes(app, { version: API_VERSION, readiness })
   await tokenRoutes(app, { db })
 
-  const domainRoutes = await loadDomainRoutes()
-  if (domainRoutes) {
-    await app.register(async (scope) => {
-      await domainRoutes(scope, { database, solver, config })
-    })
-  } else app.log.warn('domain routes (apps/api/src/routes/index.ts) not present')
+  // the domain routes in their own scope (their validator compiler stays theirs)
+  await app.register(async (scope) => {
+    await domainRoutes(scope, { database, solver, config: { ...config } })
+  })
 
   if (opts.configure) await opts.configure(app)
 
