@@ -337,7 +337,7 @@ export const UNIT_TYPES: UnitTypeDef[] = [
         `overall_heat_transfer_coefficient${t}`,
         { nonNegative: true },
       ),
-      p('heat_duty', 'Heat duty', 'power', 'kW', 'kg*m**2/s**3', `heat_duty${t}`),
+      p('heat_duty', 'Heat duty', 'power', 'kW', 'kg*m**2/s**3', `cold_side.heat${t}`),
       p(
         'delta_temperature_in',
         'Hot-inlet temperature difference',
@@ -354,15 +354,29 @@ export const UNIT_TYPES: UnitTypeDef[] = [
         'K',
         `delta_temperature_out${t}`,
       ),
-      deltaP(`hot_side.deltaP${t}`),
-      deltaP(`cold_side.deltaP${t}`),
-    ].map((d, i) =>
-      i === 5
-        ? { ...d, key: 'hot_side.deltaP', displayName: 'Hot-side pressure change' }
-        : i === 6
-          ? { ...d, key: 'cold_side.deltaP', displayName: 'Cold-side pressure change' }
-          : d,
-    ),
+      {
+        ...deltaP(`hot_side.deltaP${t}`),
+        key: 'hot_side.deltaP',
+        displayName: 'Hot-side pressure change',
+      },
+      {
+        ...deltaP(`cold_side.deltaP${t}`),
+        key: 'cold_side.deltaP',
+        displayName: 'Cold-side pressure change',
+      },
+      {
+        ...deltaPInv,
+        key: 'hot_side.deltaP_inverted',
+        displayName: 'Hot-side pressure drop',
+        replyName: `hot_side.deltaP_inverted${t}`,
+      },
+      {
+        ...deltaPInv,
+        key: 'cold_side.deltaP_inverted',
+        displayName: 'Cold-side pressure drop',
+        replyName: `cold_side.deltaP_inverted${t}`,
+      },
+    ],
   },
   {
     type: 'mixer',
