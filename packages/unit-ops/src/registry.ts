@@ -9,6 +9,7 @@ import {
   type UnitFactory,
 } from './units.ts'
 import { heatExchanger } from './heat-exchanger.ts'
+import { header } from './header.ts'
 
 /** Unit types the solver can build, by the document's `type`. */
 export const UNIT_FACTORIES: Record<string, UnitFactory> = {
@@ -21,4 +22,5 @@ export const UNIT_FACTORIES: Record<string, UnitFactory> = {
   heatExchanger,
   mixer,
   splitter,
+  header,
 }

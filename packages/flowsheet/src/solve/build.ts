@@ -290,7 +290,12 @@ export function buildSystem(model: FlowsheetModel): Built {
             kind: 'var',
             index: key === 'flow_mol' ? s.F : key === 'enth_mol' ? s.h : s.P,
           })
-        else targets.set(spec, { kind: 'port', stream: s, key })
+        else
+          targets.set(spec, {
+            kind: 'port',
+            stream: s,
+            key: key === 'mole_frac_phase_comp' ? `${key}[${spec.indexes[0] ?? ''}]` : key,
+          })
         if (spec.value === null) continue
         if (key === 'mole_frac_comp') {
           if (Math.abs(spec.value - 1) > 1e-9)

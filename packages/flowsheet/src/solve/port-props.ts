@@ -140,6 +140,8 @@ export function portValue(s: Stream, key: string, x: Float64Array): number | nul
       return 1
     case 'enth_mass':
       return x[s.h] / s.pkg.molarMass
+    case 'total_energy_flow':
+      return x[s.F] * x[s.h]
     case 'flow_vol':
       return (x[s.F] * s.pkg.molarMass) / s.props(x).state.rho
     default:
@@ -157,6 +159,10 @@ export function portValue(s: Stream, key: string, x: Float64Array): number | nul
       return st.rho
     case 'entr_mass':
       return st.s / s.pkg.molarMass
+    case 'mole_frac_phase_comp[Vap]':
+      return st.x ?? 1
+    case 'mole_frac_phase_comp[Liq]':
+      return 1 - (st.x ?? 1)
     default:
       return null
   }

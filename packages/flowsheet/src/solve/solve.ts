@@ -149,6 +149,21 @@ export function solveModel(
         versions,
       )
     const top = largest[0]
+    if (top && top.error && res.iterations === 0)
+      return errorReply(
+        model,
+        top.error.code,
+        `${top.unitName}: the property package cannot evaluate ${top.equation} at the initial point: ${top.error.message}`,
+        {
+          ...top.error.details,
+          unitId: top.unitId,
+          unitName: top.unitName,
+          equation: top.equation,
+        },
+        timer,
+        log,
+        versions,
+      )
     return errorReply(
       model,
       'SOLVER_NO_CONVERGENCE',
@@ -212,10 +227,12 @@ function largestResiduals(b: Built, x: Float64Array, rows?: number[]) {
   const out = list.map((i, k) => {
     const e = sys.eqs[i]
     let r = NaN
+    let error: { code: string; message: string; details: Record<string, unknown> } | null = null
     try {
       r = e.f(x, null)
-    } catch {
-      /* NaN */
+    } catch (err) {
+      if (err instanceof AppError)
+        error = { code: err.code, message: err.message, details: err.details ?? {} }
     }
     return {
       unitId: e.unitId,
@@ -224,12 +241,11 @@ function largestResiduals(b: Built, x: Float64Array, rows?: number[]) {
       residual: r,
       unit: e.unit,
       scaled: Math.abs(r * sc[k]),
+      error,
     }
   })
-  out.sort(
-    (a, b) =>
-      (Number.isNaN(b.scaled) ? 1 : 0) - (Number.isNaN(a.scaled) ? 1 : 0) || b.scaled - a.scaled,
-  )
+  const key = (o: { scaled: number }) => (Number.isNaN(o.scaled) ? Infinity : o.scaled)
+  out.sort((a, b) => key(b) - key(a))
   return out
     .slice(0, 5)
     .map((o) => ({ ...o, residual: Number.isFinite(o.residual) ? o.residual : null }))
