@@ -322,6 +322,23 @@ for (const overlay of overlays) {
       expect(api.ports[0].containerPort).toBe(8080)
     })
 
+    it('scrape annotations (Prometheus and Alloy) name a port the pod listens on', () => {
+      const scraped: string[] = []
+      for (const w of longRunning(objs)) {
+        const a = w.spec.template.metadata.annotations ?? {}
+        if (a['prometheus.io/scrape'] !== 'true') continue
+        scraped.push(w.metadata.name)
+        const ports = podSpec(w).containers.flatMap((c: Obj) =>
+          (c.ports ?? []).map((p: Obj) => String(p.containerPort)),
+        )
+        expect(ports, name(w)).toContain(a['prometheus.io/port'])
+        expect(a['k8s.grafana.com/scrape'], name(w)).toBe('true')
+        expect(a['k8s.grafana.com/metrics.portNumber'], name(w)).toBe(a['prometheus.io/port'])
+        expect(a['k8s.grafana.com/job'], name(w)).toBe(w.metadata.name)
+      }
+      expect(scraped).toEqual(expect.arrayContaining(['api', 'solver', 'oauth2-proxy']))
+    })
+
     it('Traefik routes reach existing Services and middlewares; API routers strip or set identity', () => {
       const mws = new Set(byKind(objs, 'Middleware').map((m) => m.metadata.name))
       for (const r of byKind(objs, 'IngressRoute')) {
