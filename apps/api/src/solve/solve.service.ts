@@ -240,10 +240,10 @@ export class SolveService {
     }
     const { result, computed } = assembleResult(sheet, reply, 0)
     if (opts.debug) result.document = doc
-    const stored = await this.store(userId, sheet, result, reply, computed)
-    result.id = stored.id
+    // load + solve + assemble; the store's own time is not in the stored result
     result.timing.totalMs = round3(performance.now() - t0)
-    return result
+    const stored = await this.store(userId, sheet, result, reply, computed)
+    return { id: stored.id, ...result }
   }
 
   private async store(
@@ -271,7 +271,7 @@ export class SolveService {
             flowsheet_version: sheet.flowsheet.version,
             timing: JSON.stringify(result.timing),
             error: JSON.stringify(result.error),
-            result: JSON.stringify(result),
+            result: JSON.stringify({ ...result, document: undefined }),
             solver_version: result.versions.solver,
             package_version: JSON.stringify(reply.versions?.propertyPackages ?? {}),
           })

@@ -111,7 +111,7 @@ export function createDomainSolver(): DomainSolver {
     async solve(raw) {
       s.solves++
       s.lastDoc = raw
-      if (s.delayMs) await new Promise((r) => setTimeout(r, Math.random() * s.delayMs))
+      if (s.delayMs) await new Promise((r) => setTimeout(r, s.delayMs * (0.5 + Math.random() / 2)))
       const doc = raw as Doc
       if (!doc || !Array.isArray(doc.unit_models))
         throw new AppError('FLOWSHEET_INVALID', 'bad document', {
