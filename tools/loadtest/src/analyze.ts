@@ -312,6 +312,16 @@ export function analyzeRequests(
   return { summary, buckets, startMs: t0 }
 }
 
+/** Join cluster metrics to an analysed trial (after the fact) and set maxClusterCpuShare. */
+export function attachCluster(t: TrialAnalysis, c: ClusterSeries): void {
+  joinCluster(t.buckets, t.startMs, c)
+  const end = t.startMs + t.summary.durationS * 1000
+  const share = (c.series.cpuShare ?? []).filter(
+    ([x]) => x >= t.startMs - 60_000 && x <= end + 60_000,
+  )
+  if (share.length) t.summary.maxClusterCpuShare = Math.max(...share.map(([, v]) => v))
+}
+
 function joinCluster(buckets: Bucket[], t0: number, c: ClusterSeries): void {
   for (const [name, pts] of Object.entries(c.series)) {
     const sorted = [...pts].sort((a, b) => a[0] - b[0])

@@ -55,7 +55,7 @@ export async function call<T>(
       signal: AbortSignal.timeout(o.timeoutMs ?? 30_000),
     })
   } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name
+    const cause = causeOf(e)
     throw new LoadtestError(
       'LOADTEST_TARGET_UNREACHABLE',
       `${method} ${url}: the target does not answer (${cause})`,
@@ -139,7 +139,11 @@ export async function createFixture(o: ClientOptions, now = Date.now()): Promise
   await patch(prop(s1, 'temperature', 'S1'), { value: 80, unit: 'degC', fixed: true })
   await patch(prop(s1, 'pressure', 'S1'), { value: 100, unit: 'kPa', fixed: true })
   await patch(prop(s1, 'flow_mol', 'S1'), { value: 1000, unit: 'mol/s', fixed: true })
-  await patch(prop(pump, 'efficiency_pump', 'Pump-1'), { value: 0.5, fixed: true })
+  await patch(prop(pump, 'efficiency_pump', 'Pump-1'), {
+    value: 0.5,
+    unit: 'dimensionless',
+    fixed: true,
+  })
   await patch(prop(s2, 'pressure', 'S2'), { value: 200, unit: 'kPa', fixed: true })
   return {
     id,
@@ -153,4 +157,25 @@ export async function createFixture(o: ClientOptions, now = Date.now()): Promise
 
 export async function deleteFixture(o: ClientOptions, id: number): Promise<void> {
   await call(o, 'DELETE', `/api/flowsheets/${id}/`)
+}
+
+/** Does the target answer at all? (GET /api/status/; any HTTP reply counts.) */
+export async function preflight(url: string, timeoutMs = 5000): Promise<void> {
+  const u = new URL('/api/status/', url).toString()
+  try {
+    const r = await fetch(u, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' })
+    await r.arrayBuffer()
+  } catch (e) {
+    const cause = causeOf(e)
+    throw new LoadtestError('LOADTEST_TARGET_UNREACHABLE', `${url} does not answer (${cause})`, {
+      exitCode: EXIT.SETUP_FAILED,
+      details: { field: 'url' },
+    })
+  }
+}
+
+function causeOf(e: unknown): string {
+  const c = (e as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } })
+    .cause
+  return c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? (e as Error).message
 }
