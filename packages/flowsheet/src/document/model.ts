@@ -6,6 +6,7 @@
  *
  * Owner: helper B1 (document). Consumers: packages/flowsheet/src/solve/** (B2), reply builder.
  */
+import type { CompiledFormula } from '../expressions/compile.ts'
 
 /** A property package the document refers to, resolved to one Rere supports. */
 export interface PackageRef {
@@ -108,6 +109,13 @@ export interface FlowsheetModel {
   portById: Map<number, { unit: UnitModel; port: PortModel }>
   /** property-value id -> every spec with that id (upstream data repeats ids now and then) */
   specsById: Map<number, Spec[]>
+  /** formulas compiled while validating (see ../expressions/README.md) */
+  formulas: {
+    /** top-level expressions by id, references to other expressions inlined */
+    expressions: Map<number, CompiledFormula>
+    /** the `constraint` of each spec that has one */
+    constraints: Map<Spec, CompiledFormula>
+  }
   raw: unknown
 }
 

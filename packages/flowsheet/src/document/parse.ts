@@ -12,7 +12,12 @@ import {
   type PortDef,
   type PropertyDef,
 } from '../catalogue/catalogue.ts'
-import { checkConstraintDim, compileExpressions, compileFormula } from '../expressions/compile.ts'
+import {
+  checkConstraintDim,
+  compileExpressions,
+  compileFormula,
+  type CompiledFormula,
+} from '../expressions/compile.ts'
 import type {
   ArcModel,
   ExpressionModel,
@@ -654,6 +659,7 @@ export function parseFlowsheet(doc: unknown): FlowsheetModel {
     return s ? kindDim(s.kind) : undefined
   }
   const compiled = compileExpressions(expressions, dimOfProperty)
+  const constraints = new Map<Spec, CompiledFormula>()
   for (const s of all) {
     if (s.controlled !== null) {
       const target = specsById.get(s.controlled)
@@ -676,6 +682,7 @@ export function parseFlowsheet(doc: unknown): FlowsheetModel {
         expressions: compiled,
       })
       checkConstraintDim(f, kindDim(s.kind))
+      constraints.set(s, f)
     }
   }
 
@@ -689,6 +696,7 @@ export function parseFlowsheet(doc: unknown): FlowsheetModel {
     expressions,
     portById,
     specsById,
+    formulas: { expressions: compiled, constraints },
     raw: doc,
   }
 }

@@ -75,11 +75,19 @@ function finish(text: string, path: string, ast: Node, dim: Dim): CompiledFormul
 
 /** Compile one formula (a `constraint` or an expression) against known property dimensions. */
 export function compileFormula(text: string, path: string, ctx: FormulaContext): CompiledFormula {
-  const { ast, unitDims } = parseFormula(text, path)
+  return compileParsed(text, path, parseFormula(text, path), ctx)
+}
+
+function compileParsed(
+  text: string,
+  path: string,
+  parsed: ReturnType<typeof parseFormula>,
+  ctx: FormulaContext,
+): CompiledFormula {
   const dimOf = (id: number): Dim | undefined =>
     ctx.expressions?.get(id)?.dim ?? ctx.dimOfProperty(id)
-  const dim = inferDim(ast, unitDims, dimOf, path)
-  return finish(text, path, inline(ast, ctx.expressions), dim)
+  const dim = inferDim(parsed.ast, parsed.unitDims, dimOf, path)
+  return finish(text, path, inline(parsed.ast, ctx.expressions), dim)
 }
 
 /**
@@ -108,10 +116,10 @@ export function compileExpressions(
       )
     }
     visiting.push(id)
-    const { ast } = parseFormula(e.expression, e.path)
-    for (const r of refsOf(ast)) if (byId.has(r) && !dimOfProperty(r)) visit(r)
+    const parsed = parseFormula(e.expression, e.path)
+    for (const r of refsOf(parsed.ast)) if (byId.has(r) && !dimOfProperty(r)) visit(r)
     visiting.pop()
-    done.set(id, compileFormula(e.expression, e.path, { dimOfProperty, expressions: done }))
+    done.set(id, compileParsed(e.expression, e.path, parsed, { dimOfProperty, expressions: done }))
   }
   for (const e of list) visit(e.id)
   return done

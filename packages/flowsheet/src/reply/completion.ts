@@ -12,8 +12,6 @@ import type {
   UnitResult,
 } from '@rere/contract'
 import type { FlowsheetModel, PortModel, Spec, UnitModel } from '../document/model.ts'
-import { compileExpressions } from '../expressions/compile.ts'
-import { QUANTITY_KINDS } from '@rere/units'
 import { expressionName, portPropertyName, unitPropertyName } from './names.ts'
 
 /** Where a spec lives, handed to the value lookup. */
@@ -70,11 +68,7 @@ export function collectProperties(
       for (const s of port.specs) put(s, { unit, port }, portPropertyName(unit, port, s))
   }
   if (model.expressions.length) {
-    const dimOf = (id: number) => {
-      const s = model.specsById.get(id)?.[0]
-      return s ? QUANTITY_KINDS[s.kind]?.dim : undefined
-    }
-    const compiled = compileExpressions(model.expressions, dimOf)
+    const compiled = model.formulas.expressions
     for (const e of model.expressions) {
       const f = compiled.get(e.id)
       if (!f) continue

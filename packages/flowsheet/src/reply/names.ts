@@ -9,6 +9,7 @@ import { getUnitType, type PortDef } from '../catalogue/catalogue.ts'
 import type { PortModel, Spec, UnitModel } from '../document/model.ts'
 
 const TIME = '0.0'
+const stateBlocks = new WeakMap<UnitModel, Map<string, string>>()
 const SPECIAL = /[()[\],.:'"\\]/
 const NUMBER = /^(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|-?inf|nan)$/
 
@@ -51,10 +52,13 @@ export function unitPropertyName(unit: UnitModel, spec: Spec): string {
 
 /** Reply name of a port property value: `<unit>.<state block>[0.0].<key>[<indexes>]`. */
 export function portPropertyName(unit: UnitModel, port: PortModel, spec: Spec): string {
-  const def: PortDef | undefined = getUnitType(unit.type)
-    ?.ports(unit.args)
-    .find((p) => p.name === port.name)
-  const block = def?.stateBlock ?? `${port.name}_state`
+  let blocks = stateBlocks.get(unit)
+  if (!blocks) {
+    const defs: PortDef[] = getUnitType(unit.type)?.ports(unit.args) ?? []
+    blocks = new Map(defs.map((d) => [d.name, d.stateBlock]))
+    stateBlocks.set(unit, blocks)
+  }
+  const block = blocks.get(port.name) ?? `${port.name}_state`
   const idx = spec.indexes.length ? `[${spec.indexes.join(',')}]` : ''
   return `${unitBlockName(unit)}.${block}[${TIME}].${spec.key}${idx}`
 }
