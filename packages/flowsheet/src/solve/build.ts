@@ -52,6 +52,8 @@ export interface Built {
   order: number[]
   /** mass balances dropped as redundant (closed loops), by unit id */
   droppedBalances: number[]
+  /** closed loops whose circulating flow was fixed at its guess (variable names) */
+  circulating: string[]
   /** specs turned into guesses because their port is fed by an arc */
   arcGuesses: Spec[]
   pkgs: Map<string, ThermoPackage>
@@ -347,7 +349,8 @@ export function buildSystem(model: FlowsheetModel): Built {
 
   // 4. order for the sequential initialisation, tears, closed loops
   const { order, tears } = initOrder(model, arcByDest)
-  const droppedBalances = dropRedundantBalances(model, sys, ports, arcByDest, unitOps)
+  const circulating: string[] = []
+  const droppedBalances = dropRedundantBalances(model, sys, ports, arcByDest, unitOps, circulating)
 
   return {
     model,
@@ -360,6 +363,7 @@ export function buildSystem(model: FlowsheetModel): Built {
     tears,
     order,
     droppedBalances,
+    circulating,
     arcGuesses,
     pkgs,
   }
@@ -425,6 +429,7 @@ function dropRedundantBalances(
   ports: Map<number, PortInfo>,
   arcByDest: Map<number, ArcModel>,
   unitOps: Map<number, UnitOp>,
+  circulating: string[],
 ): number[] {
   // union-find over units through flow-sharing arcs
   const parent = new Map<number, number>()
@@ -469,6 +474,24 @@ function dropRedundantBalances(
     if (i >= 0) {
       sys.eqs.splice(i, 1)
       dropped.push(u.id)
+    }
+    // the circulating flow: from a specification in the loop, else from a flow guess (the tear
+    // guess) on one of its ports; without either the sheet stays under-specified (and says so)
+    const flows = new Set<number>()
+    for (const v of model.units)
+      if (find(v.id) === r)
+        for (const p of v.ports) flows.add((ports.get(p.id) as PortInfo).stream.F)
+    const specified =
+      [...flows].some((f) => sys.vars[f].fixed) ||
+      sys.eqs.some(
+        (e) => (e.kind === 'spec' || e.kind === 'constraint') && e.vars.some((v) => flows.has(v)),
+      )
+    if (!specified) {
+      const seeded = [...flows].find((f) => sys.vars[f].seeded && sys.vars[f].value > 0)
+      if (seeded !== undefined) {
+        sys.vars[seeded].fixed = true
+        circulating.push(sys.vars[seeded].name)
+      }
     }
   }
   return dropped

@@ -108,6 +108,8 @@ export function solveModel(
     log.push(
       `closed loop: dropped the redundant mass balance of unit(s) ${built.droppedBalances.join(', ')}`,
     )
+  for (const c of built.circulating)
+    log.push(`closed loop: circulating flow fixed at its guess (${c})`)
   if (structure.problem) {
     const p = structure.problem
     return errorReply(
