@@ -26,8 +26,11 @@ import {
   summaryMarkdown,
   withNetem,
   writeReport,
+  k6Script,
+  K6_SCRIPT_PATH,
   type PromOptions,
 } from '@rere/loadtest'
+import { fileURLToPath } from 'node:url'
 import { writeFileSync } from 'node:fs'
 
 /** Run an action; a LoadtestError becomes one line on stderr and its exit code. */
@@ -363,6 +366,19 @@ export function register(program: Command): void {
         const rb = await loadRun([b], args)
         console.log(compareMarkdown(ra, rb))
         if (o.html) writeFileSync(o.html, compareHtml(ra, rb))
+      }),
+    )
+
+  lt.command('k6-script')
+    .description('print the k6 script of the profiles (tools/loadtest/k6/rere.ts), or --write it')
+    .option('--write', 'regenerate tools/loadtest/k6/rere.ts from profiles/builtin.json')
+    .action((o: { write?: boolean }) =>
+      act('rere loadtest k6-script', async () => {
+        const src = await k6Script()
+        if (o.write) {
+          writeFileSync(K6_SCRIPT_PATH, src)
+          console.error(`wrote ${fileURLToPath(K6_SCRIPT_PATH)}`)
+        } else process.stdout.write(src)
       }),
     )
 
