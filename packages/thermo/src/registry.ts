@@ -2,6 +2,7 @@
 import { badInput } from './errors.ts'
 import { loadFluid } from './helmholtz/fluid.ts'
 import { HelmholtzPackage } from './helmholtz/package.ts'
+import { If97Package, if97GuessT, if97SatGuess } from './if97/package.ts'
 import type { PropertyPackage } from './types.ts'
 
 export const PACKAGE_NAMES = ['helmholtz', 'if97'] as const
@@ -18,18 +19,11 @@ function create(name: PackageName, compound: string): PropertyPackage {
       compound,
       version: 'IAPWS-95 (R6-95(2018))',
       bounds: { Tmin: 273.15, Tmax: 1273.15, Pmin: 1e-3, Pmax: 1e9 },
+      // IF97's backward equations seed the iterations (water only); results are IAPWS-95
+      guess: { T: if97GuessT, sat: if97SatGuess, margin: { h: 2e3, s: 5, u: 2e3 } },
     })
   }
-  return createIf97()
-}
-
-let createIf97: () => PropertyPackage = () => {
-  throw badInput('package', 'if97', 'package if97 is not available in this build')
-}
-
-/** Registers the IF97 factory (called by ./if97/package.ts). */
-export function registerIf97(factory: () => PropertyPackage): void {
-  createIf97 = factory
+  return new If97Package()
 }
 
 /**

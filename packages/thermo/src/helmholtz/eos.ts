@@ -15,6 +15,9 @@ export const PHI_T = 3
 export const PHI_TT = 4
 export const PHI_DT = 5
 
+/** Gaussian and non-analytic terms with exp(-arg), arg > SKIP_EXP, are below 1e-17: skipped. */
+const SKIP_EXP = 40
+
 function isSmallInt(x: number, max: number): boolean {
   return Number.isInteger(x) && x >= 0 && x <= max
 }
@@ -160,8 +163,12 @@ export class HelmholtzEos {
       const tg = tau - g.gamma[i]
       const al = g.alpha[i]
       const be = g.beta[i]
-      const base =
-        g.n[i] * Math.pow(delta, d) * Math.pow(tau, t) * Math.exp(-al * de * de - be * tg * tg)
+      const arg = al * de * de + be * tg * tg
+      // exp(-40) ~ 4e-18: the term and its derivatives vanish at double precision
+      if (arg > SKIP_EXP) continue
+      const dpow = Number.isInteger(d) && d >= 0 && d <= this.maxD ? dp[d] : Math.pow(delta, d)
+      const tpow = Number.isInteger(t) && t >= 0 && t <= this.maxT ? this.tPow[t] : Math.pow(tau, t)
+      const base = g.n[i] * dpow * tpow * Math.exp(-arg)
       const kd = d - 2 * al * delta * de
       const kt = t - 2 * be * tau * tg
       S += base
@@ -192,6 +199,8 @@ export class HelmholtzEos {
       const dm = delta - 1
       const q = dm * dm
       const tm = tau - 1
+      const psiArg = C * q + D * tm * tm
+      if (psiArg > SKIP_EXP) continue
       const e1 = 1 / (2 * beta) - 1 // exponent of q in dtheta/ddelta / (delta-1)
       const qe1 = q === 0 ? 0 : Math.pow(q, e1)
       const qa1 = q === 0 ? 0 : Math.pow(q, a - 1)
@@ -199,7 +208,7 @@ export class HelmholtzEos {
       let Delta = theta * theta + B * qa1 * q
       // at the critical point itself Delta = 0 and Delta^(b-2) diverges: keep it finite
       if (Delta < 1e-20) Delta = 1e-20
-      const psi = Math.exp(-C * q - D * tm * tm)
+      const psi = Math.exp(-psiArg)
       const psiD = -2 * C * dm * psi
       const psiDD = (2 * C * q - 1) * 2 * C * psi
       const psiT = -2 * D * tm * psi
