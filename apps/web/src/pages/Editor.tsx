@@ -217,7 +217,7 @@ function EditorInner({ flowsheetId }: { flowsheetId: number }) {
       )}
       <div className="workspace">
         <Palette
-          entries={m.catalogue.data?.units ?? []}
+          entries={(m.catalogue.data?.units ?? []).filter((e) => e.type !== 'stream')}
           onAdd={(e, x, y) => void m.actions.addUnit(e.type, e.displayName, x, y)}
         />
         <div className="canvas-wrap">
