@@ -274,6 +274,15 @@ describe('bad documents: code and details.path', () => {
       'unit_models[0].ports.inlet.properties.flow_mol.data[0].value',
     ],
     [
+      'a value that overflows in SI',
+      (d) => {
+        d.unit_models[0].ports.inlet.properties.pressure.data[0].value = 1e308
+        d.unit_models[0].ports.inlet.properties.pressure.unit = 'MPa'
+      },
+      'FLOWSHEET_BAD_VALUE',
+      'unit_models[0].ports.inlet.properties.pressure.data[0].value',
+    ],
+    [
       'arc to a missing port',
       (d) => (d.arcs[0].destination = 42),
       'FLOWSHEET_BAD_ARC',

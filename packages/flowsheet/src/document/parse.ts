@@ -79,7 +79,9 @@ function bool(v: unknown, path: string, dflt: boolean): boolean {
 function list(v: unknown, path: string, optional = false): unknown[] {
   if ((v === undefined || v === null) && optional) return []
   if (!Array.isArray(v)) invalid(`expected a list, got ${describe(v)}`, path)
-  return v as unknown[]
+  const arr = v as unknown[]
+  if (arr.length > 100_000) invalid('list too long', path)
+  return Array.from(arr) // no holes
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -182,6 +184,9 @@ function parseProperty(
         unit === null
           ? (rawValue as number)
           : toSIKind(rawValue as number, unit, def.kind, unitPath)
+      if (!Number.isFinite(value)) {
+        fail('FLOWSHEET_BAD_VALUE', `${rawValue} ${unit ?? ''} overflows in SI`, `${pvPath}.value`)
+      }
       checkRange(def, value, rawValue as number, unit, `${pvPath}.value`)
     }
     let controlled: number | null = null
