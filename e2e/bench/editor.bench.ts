@@ -155,9 +155,9 @@ async function main() {
       )
       // interactive: the next frame after the nodes are on screen
       times.push(
-        await page.evaluate(
-          () => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now()))),
-        ),
+        (await page.evaluate(
+          'new Promise((r) => requestAnimationFrame(() => r(performance.now())))',
+        )) as number,
       )
       await ctx.close()
     }
@@ -170,8 +170,8 @@ async function main() {
     const page = await ctx.newPage()
     await page.goto(`${platform.url}/flowsheets/${pumpId}`)
     await page.getByRole('button', { name: 'Solve' }).waitFor()
-    await page.waitForFunction(() =>
-      /square/i.test(document.querySelector('.dof-indicator')?.textContent ?? ''),
+    await page.waitForFunction(
+      "/square/i.test(document.querySelector('.dof-indicator')?.textContent ?? '')",
     )
     const solveTimes: number[] = []
     for (let i = 0; i < RUNS; i++) {
