@@ -5,10 +5,8 @@
 # The programs are TypeScript run through tsx (no build step): the runtime image holds the
 # production node_modules (tsx is a dependency of @rere/cli) and the workspaces' sources.
 # Renovate pins the base image digest (renovate.json, pinDigests) on its first run.
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
-
 # ---- deps: production dependencies from the lockfile -------------------------------------
-FROM ${NODE_IMAGE} AS deps
+FROM node:20.20.2-bookworm-slim AS deps
 WORKDIR /app
 ENV NODE_ENV=production npm_config_update_notifier=false npm_config_fund=false
 COPY package.json package-lock.json ./
@@ -28,7 +26,7 @@ RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --no-audit --ignore-scripts
 
 # ---- runtime: sources + node_modules, tini as PID 1, non-root ----------------------------
-FROM ${NODE_IMAGE} AS runtime
+FROM node:20.20.2-bookworm-slim AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/*

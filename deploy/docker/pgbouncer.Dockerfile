@@ -2,8 +2,7 @@
 # PgBouncer from Debian's package, non-root, configuration mounted at run time
 # (deploy/k8s/base/pgbouncer.ini from a ConfigMap; deploy/compose/pgbouncer/ in Compose).
 #   docker buildx build -f deploy/docker/pgbouncer.Dockerfile --platform linux/amd64,linux/arm64 .
-ARG DEBIAN_IMAGE=debian:12.12-slim
-FROM ${DEBIAN_IMAGE} AS pgbouncer
+FROM debian:12.12-slim AS pgbouncer
 RUN apt-get update \
  && apt-get install -y --no-install-recommends pgbouncer tini postgresql-client \
  && rm -rf /var/lib/apt/lists/* \

@@ -3,10 +3,7 @@
 # headers and an SPA fallback (deploy/docker/nginx/default.conf).
 #   docker buildx build -f deploy/docker/web.Dockerfile --platform linux/amd64,linux/arm64 .
 # The build stage runs on the builder's own platform (no emulation): the output is static files.
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
-ARG NGINX_IMAGE=nginxinc/nginx-unprivileged:1.28.0-alpine
-
-FROM --platform=$BUILDPLATFORM ${NODE_IMAGE} AS build
+FROM --platform=$BUILDPLATFORM node:20.20.2-bookworm-slim AS build
 WORKDIR /app
 ENV npm_config_update_notifier=false npm_config_fund=false
 COPY package.json package-lock.json ./
@@ -28,7 +25,7 @@ COPY packages ./packages
 COPY apps/web ./apps/web
 RUN cd apps/web && npx vite build
 
-FROM ${NGINX_IMAGE} AS web
+FROM nginxinc/nginx-unprivileged:1.28.0-alpine AS web
 COPY deploy/docker/nginx/default.conf /etc/nginx/conf.d/default.conf
 COPY --from=build /app/apps/web/dist /usr/share/nginx/html
 USER 101:101
