@@ -10,6 +10,7 @@ import {
 } from './units.ts'
 import { heatExchanger } from './heat-exchanger.ts'
 import { header } from './header.ts'
+import { phaseSeparator } from './separator.ts'
 
 /** Unit types the solver can build, by the document's `type`. */
 export const UNIT_FACTORIES: Record<string, UnitFactory> = {
@@ -23,4 +24,5 @@ export const UNIT_FACTORIES: Record<string, UnitFactory> = {
   mixer,
   splitter,
   header,
+  phaseSeparator,
 }
