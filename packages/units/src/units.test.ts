@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import { AppError } from '@rere/contract'
 import {
   QUANTITY_KINDS,
@@ -150,5 +151,54 @@ describe('unit choices per quantity kind', () => {
     }
     expect(unitChoices('temperature')).toEqual(['degC', 'K', 'degF'])
     expect(unitChoices('pressure')).toContain('psi')
+  })
+})
+
+describe('random unit strings', () => {
+  it('parse or fail with UNITS_UNKNOWN, never another error or a non-finite factor', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.constantFrom(
+            'k',
+            'g',
+            'm',
+            's',
+            'Pa',
+            'J',
+            'mol',
+            'degC',
+            '*',
+            '/',
+            '**',
+            '^',
+            '(',
+            ')',
+            '2',
+            '-1',
+            ' ',
+            '$',
+            'x',
+            '.',
+            'e9',
+          ),
+          {
+            maxLength: 8,
+          },
+        ),
+        (parts) => {
+          const text = parts.join('')
+          try {
+            const u = parseUnit(text)
+            expect(Number.isFinite(u.factor)).toBe(true)
+            expect(u.dim.every((x) => Number.isFinite(x))).toBe(true)
+          } catch (e) {
+            expect(e).toBeInstanceOf(AppError)
+            expect((e as AppError).code).toBe('UNITS_UNKNOWN')
+          }
+        },
+      ),
+      { numRuns: 500, seed: 7 },
+    )
   })
 })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import { AppError } from '@rere/contract'
 import { parseUnit, type Dim } from '@rere/units'
 import { compileExpressions, compileFormula } from './index.ts'
@@ -127,5 +128,53 @@ describe('errors: FLOWSHEET_BAD_EXPRESSION with details.path', () => {
   it('a deeply nested formula is refused, not a stack overflow', () => {
     const e = caught(() => compileFormula('('.repeat(500) + '1' + ')'.repeat(500), 'p', ctx))
     expect(e.code).toBe('FLOWSHEET_BAD_EXPRESSION')
+  })
+})
+
+describe('random formulas', () => {
+  it('compile or fail with FLOWSHEET_BAD_EXPRESSION; evaluation never throws', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.constantFrom(
+            'id_124',
+            'id_125',
+            'id_2',
+            'id_9',
+            '2',
+            '0.5',
+            'kPa',
+            'kg',
+            '$',
+            'sqrt(',
+            'max(',
+            ',',
+            '+',
+            '-',
+            '*',
+            '/',
+            '^',
+            '**',
+            '(',
+            ')',
+            ' ',
+          ),
+          { maxLength: 12 },
+        ),
+        (parts) => {
+          const text = parts.join(' ')
+          try {
+            const f = compileFormula(text, 'p', ctx)
+            const v = f.evaluate(get)
+            expect(typeof v).toBe('number')
+            f.evaluateDual(f.refs.map((id) => values[id] as number))
+          } catch (e) {
+            expect(e).toBeInstanceOf(AppError)
+            expect((e as AppError).code).toBe('FLOWSHEET_BAD_EXPRESSION')
+          }
+        },
+      ),
+      { numRuns: 500, seed: 11 },
+    )
   })
 })
