@@ -27,7 +27,7 @@ export async function solveRoutes(app: FastifyInstance, svc: SolveService) {
       const onClose = () => {
         if (!reply.sent) ac.abort()
       }
-      req.raw.once('close', onClose)
+      reply.raw.once('close', onClose)
       try {
         const r = await svc.solve(userIdOf(req), req.body.flowsheet_id, {
           requestId: req.id,
@@ -36,7 +36,7 @@ export async function solveRoutes(app: FastifyInstance, svc: SolveService) {
         })
         return reply.code(r.status === 'success' ? 200 : 422).send(r)
       } finally {
-        req.raw.off('close', onClose)
+        reply.raw.off('close', onClose)
       }
     },
   )

@@ -69,13 +69,15 @@ describe('rere fixture', () => {
     expect(byKey(s2, 'pressure')).toMatchObject({ fixed: true })
     expect(byKey(s2, 'pressure').valueSI).toBeCloseTo(200_000, 6)
 
-    const solved = await user.inject({
+    // over real HTTP (not inject): a solve must not be cancelled once the body is read
+    const solved = await fetch(`${url}/api/solve/idaes/`, {
       method: 'POST',
-      url: '/api/solve/idaes/',
-      payload: { flowsheet_id: out.id },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ flowsheet_id: out.id }),
     })
-    expect(solved.statusCode, solved.body).toBe(200)
-    expect(solved.json().status).toBe('success')
+    const solvedBody = await solved.text()
+    expect(solved.status, solvedBody).toBe(200)
+    expect(JSON.parse(solvedBody).status).toBe('success')
 
     const deleted = await cli([
       'fixture',
