@@ -211,3 +211,26 @@ describe('buildState (/build_state) with IAPWS-95', () => {
     expect((err as AppError).code).toMatch(/^THERMO_/)
   })
 })
+
+describe('docs/solver-format.md examples stay true', () => {
+  const md = readFileSync(new URL('../../../../docs/solver-format.md', import.meta.url), 'utf8')
+  const blocks = [...md.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!)
+
+  it('the document example parses and its reply example matches', () => {
+    const doc = JSON.parse(blocks[0]!) as unknown
+    const props = collectProperties(parseFlowsheet(doc), null)
+    const shown = JSON.parse(blocks[2]!) as { flowsheet: { properties: SolvedProperty[] } }
+    for (const p of shown.flowsheet.properties) {
+      const got = props.find((x) => x.id === p.id)!
+      expect(got.name).toBe(p.name)
+      expect(got.unit).toBe(p.unit)
+      expect(got.unknown_units).toBe(p.unknown_units)
+      expect((got.value as number[])[0]).toBeCloseTo((p.value as number[])[0]!, 6)
+    }
+  })
+
+  it('the /build_state example gives the pressure the text states', () => {
+    const got = buildState(JSON.parse(blocks[3]!) as unknown)
+    expect((got.find((p) => p.id === 5)?.value as number[])[0]).toBeCloseTo(101417.98, 1)
+  })
+})
