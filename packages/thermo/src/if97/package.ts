@@ -35,7 +35,7 @@ export class If97Package extends FlashPackage {
   /** Region-3 density at (T, P) on a branch (Newton safeguarded by bisection). */
   private rho3(T: number, P: number, branch: Branch, guess: number): number {
     let lo = branch === 'liquid' ? this.rhoc : 0
-    let hi = branch === 'vapor' ? this.rhoc : 5 * this.rhoc
+    let hi = branch === 'vapor' ? this.rhoc : 2.5 * this.rhoc // region 3 densities stay below ~800 kg/m3
     let rho =
       guess > lo && guess < hi ? guess : branch === 'vapor' ? 0.6 * this.rhoc : 1.6 * this.rhoc
     const b = this.pb
@@ -108,12 +108,20 @@ export class If97Package extends FlashPackage {
       P = L.p + (rho - L.rho) * L.dpdrho
     }
     P = Math.min(Math.max(P, this.bounds.Pmin), I.pmax * 1e6)
-    for (let it = 0; it < 100; it++) {
+    // rho(T, P) increases with P: Newton safeguarded by a bracket in P (the region boundaries
+    // of IF97 are consistent only to their tolerances: a jump there ends in the bracket)
+    let Plo = 0
+    let Phi = Infinity
+    for (let it = 0; it < 200; it++) {
       this.stateTP(T, P, branch, rho, o)
       const f = o.rho - rho
       if (Math.abs(f) <= 1e-13 * rho) return o
+      if (f < 0) Plo = P
+      else Phi = P
       let next = P - f * o.dpdrho
-      if (!(next > 0)) next = P / 10
+      if (Math.abs(next - P) <= 1e-13 * P) return o
+      if (!(next > Plo && next < Phi)) next = Phi === Infinity ? 2 * P : 0.5 * (Plo + Phi)
+      if (Phi < Infinity && Phi - Plo <= 1e-14 * Phi) return o
       if (next > 2 * I.pmax * 1e6) throw outOfRange('rho', rho, 0, o.rho)
       P = next
     }
