@@ -357,7 +357,7 @@ describe('property-based: random pump / heater / valve chains solve and conserve
         fc.array(step, { minLength: 1, maxLength: 5 }),
         (T, Pk, F, steps) => {
           const units = steps.map((s, k) => {
-            const inlet =
+            const inlet: P =
               k === 0
                 ? {
                     temperature: prop(T, 'K'),
