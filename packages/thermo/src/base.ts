@@ -91,6 +91,10 @@ export abstract class FlashPackage implements PropertyPackage {
   protected abstract satTfill(T: number, L: TRhoProps, V: TRhoProps): number
   /** Saturation at P (P < pc): fill cP, cPT, cPL, cPV. */
   protected abstract satP(P: number): void
+  /** The highest temperature [K] supported at P [Pa]. */
+  protected tMaxAt(_P: number): number {
+    return this.bounds.Tmax
+  }
   /** An initial temperature for a (P, y) flash on a branch, NaN if none. */
   protected guessT(_P: number, _y: number, _k: YKind, _branch: Branch): number {
     return NaN
@@ -259,7 +263,8 @@ export abstract class FlashPackage implements PropertyPackage {
 
   /** Single-phase or two-phase state at P with y (mass basis h, s or u) given. */
   protected flashPY(P: number, y: number, k: YKind): ThermoState {
-    const { Tmin, Tmax } = this.bounds
+    const Tmin = this.bounds.Tmin
+    const Tmax = this.tMaxAt(P)
     const st = this.st
     let Tlo = Tmin
     let Thi = Tmax
@@ -392,8 +397,9 @@ export abstract class FlashPackage implements PropertyPackage {
       }
     }
     const o = this.stateTRho(T, rhoMass, this.st)
-    if (!(o.p >= this.bounds.Pmin && o.p <= this.bounds.Pmax))
-      throw outOfRange('P', o.p, this.bounds.Pmin, this.bounds.Pmax)
+    // the pressure a density implies may round a little beyond the bounds at their edge
+    if (!(o.p >= this.bounds.Pmin * (1 - 1e-9) && o.p <= this.bounds.Pmax * (1 + 1e-9)))
+      throw outOfRange('rho', rhoMass, 0, this.stableTP(T, this.bounds.Pmax, this.stV).rho)
     return this.single(o)
   }
 

@@ -32,6 +32,10 @@ export class If97Package extends FlashPackage {
     })
   }
 
+  protected override tMaxAt(P: number): number {
+    return P > I.p5max * 1e6 ? I.T25 : this.bounds.Tmax
+  }
+
   /** Region-3 density at (T, P) on a branch (Newton safeguarded by bisection). */
   private rho3(T: number, P: number, branch: Branch, guess: number): number {
     let lo = branch === 'liquid' ? this.rhoc : 0
@@ -107,11 +111,13 @@ export class If97Package extends FlashPackage {
       this.satTfill(T, L, this.tmp2)
       P = L.p + (rho - L.rho) * L.dpdrho
     }
-    P = Math.min(Math.max(P, this.bounds.Pmin), I.pmax * 1e6)
+    // the vapour branch ends at the saturation pressure
+    const Pcap = branch === 'vapor' && T < this.Tc ? I.psat4(T) * 1e6 : I.pmax * 1e6
+    P = Math.min(Math.max(P, this.bounds.Pmin), Pcap)
     // rho(T, P) increases with P: Newton safeguarded by a bracket in P (the region boundaries
     // of IF97 are consistent only to their tolerances: a jump there ends in the bracket)
     let Plo = 0
-    let Phi = Infinity
+    let Phi = branch === 'vapor' && T < this.Tc ? Pcap : Infinity
     for (let it = 0; it < 200; it++) {
       this.stateTP(T, P, branch, rho, o)
       const f = o.rho - rho
