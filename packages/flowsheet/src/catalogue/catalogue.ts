@@ -298,8 +298,8 @@ export const UNIT_TYPES: UnitTypeDef[] = [
     type: 'heatExchanger',
     displayName: 'Heat exchanger',
     description:
-      'Counter-current two-stream exchanger: Q = U A dT (Underwood mean temperature difference, as the Ahuora service).',
-    args: { hot_side: null, cold_side: null, dynamic: false },
+      'Counter-current two-stream exchanger: Q = U A dT_mean (Underwood mean as the Ahuora service; args.delta_temperature = "lmtd" for the exact log mean).',
+    args: { hot_side: null, cold_side: null, dynamic: false, delta_temperature: 'underwood' },
     ports: () => [
       {
         name: 'hot_side_inlet',

@@ -150,6 +150,19 @@ describe('parseFlowsheet: the water cases of the Ahuora test suite', () => {
     ])
   })
 
+  it('heat exchanger: args.delta_temperature underwood (default) or lmtd', () => {
+    const d = load('heat_exchanger.json') as Doc
+    expect(parseFlowsheet(d).units[0]!.args.delta_temperature).toBe('underwood')
+    d.unit_models[0].args.delta_temperature = 'lmtd'
+    expect(parseFlowsheet(d).units[0]!.args.delta_temperature).toBe('lmtd')
+    d.unit_models[0].args.delta_temperature = 'mean'
+    const e = caught(() => parseFlowsheet(d))
+    expect([e.code, e.details?.path]).toEqual([
+      'FLOWSHEET_INVALID',
+      'unit_models[0].args.delta_temperature',
+    ])
+  })
+
   it('mass_flow_tear.json: tear_guess kept on the arc', () => {
     const m = parseFlowsheet(load('mass_flow_tear.json'))
     expect(m.arcs[1]?.tearGuess).toEqual({ pressure: false, enth_mol: false, flow_mol: true })

@@ -438,6 +438,13 @@ export function parseFlowsheet(doc: unknown): FlowsheetModel {
           apath,
         )
       }
+      if (k === 'delta_temperature' && v !== 'underwood' && v !== 'lmtd') {
+        fail(
+          'FLOWSHEET_INVALID',
+          `delta_temperature must be "underwood" or "lmtd", got ${describe(v)}`,
+          apath,
+        )
+      }
       if (k === 'num_inlets' || k === 'num_outlets') {
         if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 100) {
           fail(
