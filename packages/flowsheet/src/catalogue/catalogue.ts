@@ -97,6 +97,9 @@ export const STREAM_PROPERTIES: PropertyDef[] = [
     },
   ),
   p('total_energy_flow', 'Energy flow', 'power', 'kW', 'J/s', 'total_energy_flow'),
+  p('dens_mass', 'Density', 'mass_density', 'kg/m**3', 'kg/m**3', 'dens_mass', {
+    nonNegative: true,
+  }),
   p(
     'mole_frac_comp',
     'Mole fraction',

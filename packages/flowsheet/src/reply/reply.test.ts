@@ -125,6 +125,7 @@ describe('streamValue', () => {
     expect(streamValue('total_energy_flow', st, 2, M)).toBeCloseTo(12072.18, 6)
     expect(streamValue('vapor_frac', { ...st, x: null, T: 700 }, 1, M)).toBe(1)
     expect(streamValue('flow_mass', st, null, M)).toBeNull()
+    expect(streamValue('dens_mass', st, 1, M)).toBe(971.79)
     expect(streamValue('nonsense', st, 1, M)).toBeNull()
   })
 })

@@ -68,6 +68,8 @@ export function streamValue(
       return flowMol === null ? null : flowMol * molarMass
     case 'flow_vol':
       return flowMol === null ? null : (flowMol * molarMass) / st.rho
+    case 'dens_mass':
+      return st.rho
     case 'total_energy_flow':
       return flowMol === null ? null : flowMol * st.h
     case 'mole_frac_comp':
