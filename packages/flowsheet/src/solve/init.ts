@@ -19,18 +19,35 @@ export function initialize(b: Built, x: Float64Array): void {
     l.push(p)
     byUnitPorts.set(p.unit.id, l)
   }
-  for (const uid of b.order) {
-    const op = b.unitOps.get(uid)
-    if (!op) continue
-    const ports = byUnitPorts.get(uid) ?? []
-    for (const p of ports) if (p.port.direction === 'inlet') seedPort(b, p, x, known, true)
-    try {
-      op.init(x, (i) => known(i) && Number.isFinite(x[i]))
-    } catch {
-      /* a unit's initialisation is only a guess */
+  // with tears: a second pass starts from the tear values the first pass computed (one
+  // direct-substitution sweep, as IDAES's SequentialDecomposition with iterLim 1)
+  const passes = b.tears.size > 0 ? 3 : 1
+  for (let pass = 0; pass < passes; pass++)
+    for (const uid of b.order) {
+      const op = b.unitOps.get(uid)
+      if (!op) continue
+      const ports = byUnitPorts.get(uid) ?? []
+      const inlets = ports.filter((p) => p.port.direction === 'inlet')
+      for (const p of inlets) seedPort(b, p, x, known, false)
+      // an unset torn inlet starts from a sibling inlet's state (recycles into mixers)
+      const ref = inlets.find((p) =>
+        [p.stream.F, p.stream.h, p.stream.P].every((i) => Number.isFinite(x[i])),
+      )
+      if (ref)
+        for (const p of inlets) {
+          const s = p.stream
+          if (!Number.isFinite(x[s.P])) x[s.P] = x[ref.stream.P]
+          if (!Number.isFinite(x[s.h])) x[s.h] = x[ref.stream.h]
+          if (!Number.isFinite(x[s.F])) x[s.F] = 0.5 * x[ref.stream.F]
+        }
+      for (const p of inlets) seedPort(b, p, x, known, true)
+      try {
+        op.init(x, (i) => known(i) && Number.isFinite(x[i]))
+      } catch {
+        /* a unit's initialisation is only a guess */
+      }
+      for (const p of ports) if (p.port.direction === 'outlet') seedPort(b, p, x, known, false)
     }
-    for (const p of ports) if (p.port.direction === 'outlet') seedPort(b, p, x, known, false)
-  }
   // anything still unset
   for (let i = 0; i < x.length; i++) {
     if (Number.isFinite(x[i])) continue
