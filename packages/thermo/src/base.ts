@@ -91,6 +91,10 @@ export abstract class FlashPackage implements PropertyPackage {
   protected abstract satTfill(T: number, L: TRhoProps, V: TRhoProps): number
   /** Saturation at P (P < pc): fill cP, cPT, cPL, cPV. */
   protected abstract satP(P: number): void
+  /** dTsat/dP [K/Pa] along the saturation line (Clausius-Clapeyron by default). */
+  protected dTsatdP(_P: number, L: TRhoProps, V: TRhoProps): number {
+    return (1 / V.rho - 1 / L.rho) / (V.s - L.s)
+  }
   /** The highest temperature [K] supported at P [Pa]. */
   protected tMaxAt(_P: number): number {
     return this.bounds.Tmax
@@ -548,7 +552,7 @@ export abstract class FlashPackage implements PropertyPackage {
     const x = state.x as number
     const vL = 1 / L.rho
     const vV = 1 / V.rho
-    const dTs = (vV - vL) / (V.s - L.s) // Clausius-Clapeyron dTsat/dP
+    const dTs = this.dTsatdP(P, L, V)
     const along = (o: TRhoProps) => {
       // derivatives along the saturation curve w.r.t. P
       const drho = (1 - o.dpdT * dTs) / o.dpdrho

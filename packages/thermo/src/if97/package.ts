@@ -32,6 +32,15 @@ export class If97Package extends FlashPackage {
     })
   }
 
+  /** IF97's saturation line is Eq. 31 itself: its derivative (4th-order central difference of
+   * the explicit equation, relative accuracy ~1e-11), not Clausius-Clapeyron of regions 1/2. */
+  protected override dTsatdP(P: number): number {
+    const p = P / 1e6
+    const e = Math.min(1e-4 * p, (I.pcMPa - p) / 4)
+    const f = I.Tsat4
+    return (8 * (f(p + e) - f(p - e)) - f(p + 2 * e) + f(p - 2 * e)) / (12 * e) / 1e6
+  }
+
   protected override tMaxAt(P: number): number {
     return P > I.p5max * 1e6 ? I.T25 : this.bounds.Tmax
   }
