@@ -4,7 +4,7 @@
  * `toSIKind` / `fromSIKind`, which also check the dimension (UNITS_INCOMPATIBLE).
  */
 import { AppError } from '@rere/contract'
-import { type Dim, fromSI, parseUnit, toSI } from './units.ts'
+import { type Dim, incompatible, parseUnit, sameDim } from './units.ts'
 
 export interface QuantityKindInfo {
   kind: string
@@ -180,11 +180,9 @@ export function toSIKind(
   path?: string,
 ): number {
   const k = getKind(kind)
-  return toSI(value, unit, {
-    expect: { dim: k.dim, name: `${k.kind} (${k.si})` },
-    difference: k.difference === true || parseUnit(unit, path).isDelta,
-    ...(path === undefined ? {} : { path }),
-  })
+  const u = parseUnit(unit, path)
+  if (!sameDim(u.dim, k.dim)) throw incompatible(u, `${k.kind} (${k.si})`, path)
+  return k.difference === true || u.isDelta ? value * u.factor : (value + u.offset) * u.factor
 }
 
 /** SI value of quantity `kind` -> `unit`; checks the dimension. */
@@ -195,9 +193,7 @@ export function fromSIKind(
   path?: string,
 ): number {
   const k = getKind(kind)
-  return fromSI(valueSI, unit, {
-    expect: { dim: k.dim, name: `${k.kind} (${k.si})` },
-    difference: k.difference === true || parseUnit(unit, path).isDelta,
-    ...(path === undefined ? {} : { path }),
-  })
+  const u = parseUnit(unit, path)
+  if (!sameDim(u.dim, k.dim)) throw incompatible(u, `${k.kind} (${k.si})`, path)
+  return k.difference === true || u.isDelta ? valueSI / u.factor : valueSI / u.factor - u.offset
 }

@@ -224,7 +224,8 @@ export interface ConvertOptions {
   path?: string
 }
 
-function incompatible(u: ParsedUnit, expected: string, path?: string): AppError {
+/** The UNITS_INCOMPATIBLE error for unit `u` where `expected` was wanted. */
+export function incompatible(u: ParsedUnit, expected: string, path?: string): AppError {
   return new AppError(
     'UNITS_INCOMPATIBLE',
     `unit "${u.text}"${path ? ` at ${path}` : ''} is not a unit of ${expected}`,
