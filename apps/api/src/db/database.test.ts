@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openDatabase, type Database } from './index.ts'
 
+const ALL = ['0001-users-tokens', '0002-flowsheets', '0003-indexed-properties']
+
 describe('openDatabase (PGlite)', () => {
   let database: Database
   beforeAll(async () => {
@@ -12,8 +14,8 @@ describe('openDatabase (PGlite)', () => {
   afterAll(() => database.close())
 
   it('applies every migration once and reports none pending afterwards', async () => {
-    expect(await database.pendingMigrations()).toEqual(['0001-users-tokens', '0002-flowsheets'])
-    expect(await database.migrate()).toEqual(['0001-users-tokens', '0002-flowsheets'])
+    expect(await database.pendingMigrations()).toEqual(ALL)
+    expect(await database.migrate()).toEqual(ALL)
     expect(await database.pendingMigrations()).toEqual([])
     expect(await database.migrate()).toEqual([])
     await database.ping()
@@ -100,5 +102,5 @@ describe('PGlite backup and restore', () => {
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
-  })
+  }, 120_000)
 })

@@ -105,6 +105,8 @@ export interface PropertyInfosTable {
   /** set-point link: this property's value is reached by freeing property `controlled_id` */
   controlled_id: number | null
   sort_order: number
+  /** discrete indexes of an indexed property (`['outlet_1']`), else null */
+  indexes: ColumnType<(string | number)[] | null, string | null | undefined, string | null>
 }
 
 export interface SolveRunsTable {

@@ -5,7 +5,19 @@
  */
 import { AppError, type Catalogue } from '@rere/contract'
 import { normaliseCompound } from '../catalogue/catalogue.service.ts'
-import { kindFor } from '../properties/units.ts'
+import { QUANTITY_KINDS } from '@rere/units'
+import { kindFor, unitSIOf } from '../properties/units.ts'
+
+const siOfKind = (kind: string) => QUANTITY_KINDS[kind]?.si ?? 'dimensionless'
+
+/** The unit must parse and fit the property's quantity: else 400 naming the document path. */
+function checkUnitAt(unit: string, quantity: string, path: string): void {
+  try {
+    unitSIOf(unit, quantity)
+  } catch (e) {
+    throw bad(path, (e as Error).message)
+  }
+}
 import type { Sheet } from '../solve/document.ts'
 
 export interface GraphProperty {
@@ -19,6 +31,7 @@ export interface GraphProperty {
   guess: boolean
   constraint: string | null
   controlled: string | null
+  indexes?: (string | number)[] | null
 }
 export interface GraphObject {
   ref: string
@@ -88,6 +101,7 @@ export function toRereDocument(sheet: Sheet) {
         guess: p.guess,
         constraint: p.constraint,
         controlled: p.controlled === null ? null : String(p.controlled),
+        ...(p.indexes ? { indexes: p.indexes } : {}),
       })),
     })),
     expressions: sheet.flowsheet.expressions.map((e) => ({
@@ -186,22 +200,36 @@ export function graphFromRere(doc: unknown): Graph {
           if (!isObj(p)) throw bad(pp, 'expected an object')
           const key = str(p.key, `${pp}.key`)
           const unit = str(p.unit, `${pp}.unit`, 'dimensionless')
+          const quantity = str(p.quantity, `${pp}.quantity`, kindFor(key, unit))
+          checkUnitAt(unit, quantity, `${pp}.unit`)
           return {
             ref: ref(p.ref, `${pp}.ref`),
             key,
             displayName: str(p.displayName, `${pp}.displayName`, key),
             unit,
-            quantity: str(p.quantity, `${pp}.quantity`, kindFor(key, unit)),
+            quantity,
             value: nullableNum(p.value, `${pp}.value`),
             fixed: p.fixed === true,
             guess: p.guess === true,
             constraint: typeof p.constraint === 'string' ? p.constraint : null,
             controlled: p.controlled == null ? null : ref(p.controlled, `${pp}.controlled`),
+            indexes: indexesOf(p.indexes, `${pp}.indexes`),
           }
         }),
       }
     }),
   }
+}
+
+function indexesOf(v: unknown, path: string): (string | number)[] | null {
+  if (v === undefined || v === null) return null
+  if (
+    !Array.isArray(v) ||
+    v.length > 8 ||
+    v.some((x) => typeof x !== 'string' && typeof x !== 'number')
+  )
+    throw bad(path, 'expected a short list of strings or numbers')
+  return v.length ? (v as (string | number)[]) : null
 }
 
 function strList(v: unknown, path: string, fallback: string[]): string[] {
@@ -246,7 +274,10 @@ export function graphFromAhuora(doc: unknown, catalogue?: Catalogue): Graph {
       const unitRaw = entry.unit
       if (unitRaw !== undefined && unitRaw !== null && typeof unitRaw !== 'string')
         throw bad(`${pp}.unit`, 'expected a unit string or null')
-      const unit = !unitRaw ? 'dimensionless' : unitRaw
+      // no unit: dimensionless, or the SI unit of a property known to have a dimension
+      const quantity = kindFor(key, unitRaw || 'dimensionless')
+      const unit = unitRaw ? unitRaw : siOfKind(quantity)
+      checkUnitAt(unit, quantity, `${pp}.unit`)
       const data = entry.data as unknown[]
       data.forEach((d: unknown, i: number) => {
         const dp = `${pp}.data[${i}]`
@@ -256,19 +287,22 @@ export function graphFromAhuora(doc: unknown, catalogue?: Catalogue): Graph {
         if (!propRefOf.has(id)) propRefOf.set(id, r)
         const value = nullableNum(d.value, `${dp}.value`)
         const guess = d.guess === true
-        const k = data.length > 1 ? `${key}[${i}]` : key
+        let indexes = indexesOf(d.discrete_indexes, `${dp}.discrete_indexes`)
+        if (!indexes && data.length > 1) indexes = [i]
+        const k = key
         out.push({
           ref: r,
           key: k,
-          displayName: k,
+          displayName: indexes ? `${k}[${indexes.join(',')}]` : k,
           unit,
-          quantity: kindFor(key, unit),
+          quantity,
           value,
           fixed: value !== null && !guess,
           guess,
           constraint: typeof d.constraint === 'string' ? d.constraint : null,
           controlled:
             d.controlled == null ? null : `ahuora:${ref(d.controlled, `${dp}.controlled`)}`,
+          indexes,
         })
       })
     }

@@ -116,7 +116,8 @@ export async function importGraph(
     refs.add(o.ref)
     const keys = new Set<string>()
     for (const p of o.properties) {
-      if (keys.has(p.key))
+      const k = `${p.key}${JSON.stringify(p.indexes ?? null)}`
+      if (keys.has(k))
         throw new AppError(
           'API_IMPORT_INVALID',
           `property ${p.key} appears twice on ${o.componentName}`,
@@ -124,7 +125,7 @@ export async function importGraph(
             details: { field: 'document', path: `objects.${o.ref}.properties.${p.key}` },
           },
         )
-      keys.add(p.key)
+      keys.add(k)
     }
     const created = await insertObject(trx, {
       flowsheetId: fsId,

@@ -22,6 +22,7 @@ export interface SheetProperty {
   computed: number | null
   constraint: string | null
   controlled: number | null
+  indexes: (string | number)[] | null
 }
 export interface SheetObject {
   id: number
@@ -71,7 +72,8 @@ export async function loadSheet(db: Db, userId: number, id: number): Promise<She
           'key', pi.key, 'displayName', pi.display_name, 'unit', pi.unit, 'value', pi.value,
           'valueSI', pi.value_si, 'unitSI', pi.unit_si, 'quantity', pi.quantity,
           'fixed', pi.fixed, 'guess', pi.guess, 'computed', pi.computed,
-          'constraint', pi.constraint_expr, 'controlled', pi.controlled_id)
+          'constraint', pi.constraint_expr, 'controlled', pi.controlled_id,
+          'indexes', pi.indexes)
           order by pi.object_id, pi.sort_order, pi.id)
         from property_infos pi where pi.flowsheet_id = f.id), '[]')
     ) as sheet
@@ -122,7 +124,10 @@ function docProps(props: SheetProperty[]): DocProps {
     if (p.guess) d.guess = true
     if (p.constraint) d.constraint = p.constraint
     if (p.controlled !== null) d.controlled = p.controlled
-    out[p.key] = { data: [d], unit: p.unit === '' ? null : p.unit }
+    if (p.indexes) d.discrete_indexes = p.indexes
+    const entry = out[p.key]
+    if (entry) entry.data.push(d)
+    else out[p.key] = { data: [d], unit: p.unit === '' ? null : p.unit }
   }
   return out
 }

@@ -13,7 +13,7 @@ export const PROPERTY_JSON = sql`json_build_object(
   'id', pi.id, 'key', pi.key, 'displayName', pi.display_name, 'unit', pi.unit,
   'value', pi.value, 'valueSI', pi.value_si, 'unitSI', pi.unit_si, 'quantity', pi.quantity,
   'fixed', pi.fixed, 'guess', pi.guess, 'computed', pi.computed,
-  'constraint', pi.constraint_expr, 'controlled', pi.controlled_id)`
+  'constraint', pi.constraint_expr, 'controlled', pi.controlled_id, 'indexes', pi.indexes)`
 
 /** JSON of one simulation_objects row `o` of flowsheet `f` (SimulationObject). */
 const OBJECT_JSON = sql`json_build_object(
@@ -91,6 +91,8 @@ export interface NewProperty extends PropertyTemplate {
   constraint?: string | null
   /** set later (ids are known only after insertion) */
   controlledId?: number | null
+  /** discrete indexes of an indexed property */
+  indexes?: (string | number)[] | null
 }
 
 /** Insert an object with its property set, ports and properties; returns the ids. */
@@ -179,6 +181,7 @@ function propertyRow(
     constraint_expr: p.constraint ?? null,
     controlled_id: p.controlledId ?? null,
     sort_order: i,
+    indexes: p.indexes?.length ? JSON.stringify(p.indexes) : null,
   }
 }
 
