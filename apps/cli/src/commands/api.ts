@@ -6,7 +6,7 @@ export async function loadConfigOrExit(
   cmd: string,
   overrides: Record<string, string | undefined> = {},
 ) {
-  const { loadApiConfig, ConfigError } = await import('@rere/api')
+  const { loadApiConfig, ConfigError } = await import('@rere/api/config')
   try {
     return loadApiConfig(process.env, overrides)
   } catch (e) {

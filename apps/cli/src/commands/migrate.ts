@@ -33,11 +33,12 @@ export function register(program: Command): void {
         dataDir: config.databaseUrl ? undefined : config.dataDir,
         poolMax: 1,
       })
+      let code = 0
       try {
         if (o.status) {
           const pending = await database.pendingMigrations()
           console.log(JSON.stringify({ pending }))
-          process.exitCode = pending.length ? 1 : 0
+          code = pending.length ? 1 : 0
         } else {
           const applied = await database.migrate()
           console.log(JSON.stringify({ applied }))
@@ -45,5 +46,7 @@ export function register(program: Command): void {
       } finally {
         await database.close()
       }
+      // explicit: PGlite's runtime resets process.exitCode when it closes
+      process.exit(code)
     })
 }
