@@ -120,8 +120,8 @@ export async function clusterSeries(
   endMs: number,
 ): Promise<ClusterSeries> {
   const ns = o.namespace ?? 'rere'
-  const api = o.deployments?.api ?? 'rere-api'
-  const solver = o.deployments?.solver ?? 'rere-solver'
+  const api = o.deployments?.api ?? 'api'
+  const solver = o.deployments?.solver ?? 'solver'
   const series: ClusterSeries['series'] = {}
   for (const [name, q] of Object.entries(o.queries ?? DEFAULT_QUERIES)) {
     const query = q.replaceAll('$ns', ns).replaceAll('$api', api).replaceAll('$solver', solver)

@@ -49,12 +49,12 @@ export function resultFiles(
           throw configError('LOADTEST_BAD_RESULTS', `${mf}: not JSON`, { field: 'results' })
         }
       }
-      const names = readdirSync(p)
-        .filter(
-          (f) =>
-            /\.(ndjson|json|csv)(\.gz)?$/.test(f) && f !== 'run.json' && !f.startsWith('summary'),
-        )
-        .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
+      const names = manifest
+        ? manifest.trials.map((t) => t.file).filter((f) => existsSync(join(p, f)))
+        : readdirSync(p)
+            .filter((f) => /\.(ndjson|json|csv)(\.gz)?$/.test(f))
+            .filter((f) => !/^(run|experiment)\.json$|^summary|^timeline-/.test(f))
+            .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
       const partial = readdirSync(p).filter((f) => f.endsWith('.partial'))
       if (partial.length && !allowPartial)
         throw configError(

@@ -124,8 +124,8 @@ function promOptions(c: Command): Command {
     .option('--prom-password <password>', 'basic-auth password for --prom-url')
     .option('--prom-queries <file>', 'JSON {name: PromQL} replacing the default queries')
     .option('--namespace <ns>', 'Kubernetes namespace of the deployments', 'rere')
-    .option('--api-deployment <name>', 'API deployment name', 'rere-api')
-    .option('--solver-deployment <name>', 'solver deployment name', 'rere-solver')
+    .option('--api-deployment <name>', 'API deployment name', 'api')
+    .option('--solver-deployment <name>', 'solver deployment name', 'solver')
 }
 
 function analyzeOptions(c: Command): Command {
