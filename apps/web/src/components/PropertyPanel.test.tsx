@@ -71,6 +71,9 @@ describe('PropertyPanel', () => {
     expect(calls[0].url).toBe('/api/core/propertyinfo/11/')
     expect(calls[0].body).toEqual({ value: 80, unit: 'degC', fixed: true })
     expect(calls[0].headers['if-match']).toBe('"7"')
+    await user.tab()
+    await new Promise((r) => setTimeout(r, 50))
+    expect(calls).toHaveLength(1) // Enter then blur: one request
   })
 
   it('changing the unit selector PATCHes the unit', async () => {

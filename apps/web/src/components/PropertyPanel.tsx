@@ -1,4 +1,4 @@
-import { useId, useState } from 'react'
+import { useId, useRef, useState } from 'react'
 import type { UnitDof } from '@rere/contract'
 import type { PropertyInfo, SimulationObject } from '../api/types.ts'
 import {
@@ -33,6 +33,8 @@ function PropertyRow({
   const q = quantityOf(prop)
   const [draft, setDraft] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  // Enter commits and disables the field, which blurs it: the blur must not commit again
+  const committing = useRef(false)
   const shown =
     prop.fixed && prop.value !== null
       ? String(prop.value)
@@ -44,18 +46,20 @@ function PropertyRow({
     draft === null ? { value: null, error: null } : validateInput(draft, q, prop.unit, prop.key)
 
   async function commit() {
-    if (draft === null || check.error) return
+    if (draft === null || check.error || committing.current) return
     const t = draft.trim()
     if (t === shown.trim() && (prop.fixed || t === '')) {
       setDraft(null)
       return
     }
     setBusy(true)
+    committing.current = true
     try {
       if (t === '') {
         if (prop.fixed) await onPatch(prop, { fixed: false })
       } else await onPatch(prop, { value: check.value, unit: prop.unit, fixed: true })
     } finally {
+      committing.current = false
       setBusy(false)
       setDraft(null)
     }
