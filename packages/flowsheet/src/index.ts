@@ -4,7 +4,8 @@
  */
 import type { AnalyzeReply, Envelope, SolveReply, SolvedProperty } from '@rere/contract'
 import { getPropertyPackage } from '@rere/thermo'
-import { parseFlowsheet, parseStateBlock } from './document/parse.ts'
+import { parseFlowsheet } from './document/parse.ts'
+import { buildState as buildStateReply } from './reply/state.ts'
 import {
   analyzeModel,
   solveModel,
@@ -12,7 +13,6 @@ import {
   SOLVER_VERSION,
   type SolveOptions,
 } from './solve/solve.ts'
-import { buildStateModel } from './solve/build-state.ts'
 import { setPackageResolver } from './solve/packages.ts'
 
 export type * from './document/model.ts'
@@ -50,7 +50,7 @@ export function analyzeDocument(doc: unknown): AnalyzeReply {
 
 /** `/build_state`: a state block request; the bare list of properties. */
 export function buildState(doc: unknown): SolvedProperty[] {
-  return buildStateModel(parseStateBlock(doc))
+  return buildStateReply(doc)
 }
 
 /** Saturation envelope of a property package (`/envelope`). */

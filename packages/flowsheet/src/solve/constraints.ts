@@ -1,12 +1,7 @@
-import { QUANTITY_KINDS, type Dim } from '@rere/units'
 import type { Equation } from '@rere/unit-ops'
-import { compileExpressions, compileFormula, type CompiledFormula } from '../expressions/index.ts'
+import type { CompiledFormula } from '../expressions/index.ts'
 import type { Built } from './build.ts'
 import { targetValueGrad } from './values.ts'
-
-function kindDim(kind: string): Dim {
-  return (QUANTITY_KINDS[kind] ?? QUANTITY_KINDS.dimensionless).dim
-}
 
 export interface Formulas {
   expressions: Map<number, CompiledFormula>
@@ -14,16 +9,12 @@ export interface Formulas {
 
 /**
  * `constraint` formulas become equations "property = formula(id_N ...)" with exact gradients
- * (dual numbers through the formula, chain rule through the property package).
- * Returns the compiled top-level expressions for the reply.
+ * (dual numbers through the formula, chain rule through the property package). The formulas
+ * were compiled (dimensions checked) by the document parser (model.formulas).
  */
 export function addConstraints(b: Built): Formulas {
   const { model, sys } = b
-  const dimOfProperty = (pid: number): Dim | undefined => {
-    const s = model.specsById.get(pid)?.[0]
-    return s ? kindDim(s.kind) : undefined
-  }
-  const expressions = compileExpressions(model.expressions, dimOfProperty)
+  const expressions = model.formulas.expressions
   const lastSpec = (id: number) => {
     const l = model.specsById.get(id)
     return l ? l[l.length - 1] : undefined
@@ -32,10 +23,8 @@ export function addConstraints(b: Built): Formulas {
     const all = [...unit.specs, ...unit.ports.flatMap((p) => p.specs)]
     for (const spec of all) {
       if (spec.constraint === null) continue
-      const f = compileFormula(spec.constraint, `${spec.path}.constraint`, {
-        dimOfProperty,
-        expressions,
-      })
+      const f = model.formulas.constraints.get(spec)
+      if (!f) continue
       const self = b.targets.get(spec)
       if (!self) continue
       const refTargets = f.refs.map((id) => {

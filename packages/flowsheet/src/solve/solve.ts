@@ -3,18 +3,17 @@ import {
   type AnalyzeReply,
   type PortState,
   type SolveReply,
-  type SolvedProperty,
   type UnitResult,
 } from '@rere/contract'
 import { evaluateAll } from '@rere/unit-ops'
-import type { FlowsheetModel, Spec, UnitModel, PortModel } from '../document/model.ts'
+import type { FlowsheetModel } from '../document/model.ts'
 import { buildSystem, type Built } from './build.ts'
 import { addConstraints, type Formulas } from './constraints.ts'
 import { initialize } from './init.ts'
 import { rowScales, solveBlocks } from './newton-blocks.ts'
 import { analyzeStructure, type Structure } from './structure.ts'
 import { specValue } from './values.ts'
-import { replyName } from './reply-names.ts'
+import { collectProperties } from '../reply/completion.ts'
 
 export const SOLVER_VERSION = 'rere-eo 0.1.0'
 
@@ -98,7 +97,7 @@ export function solveModel(
       return errorReply(model, e.code, e.message, e.details ?? {}, timer, log)
     throw e
   }
-  const { built, structure, formulas } = prep
+  const { built, structure } = prep
   const versions = {
     solver: SOLVER_VERSION,
     propertyPackages: Object.fromEntries([...built.pkgs].map(([k, p]) => [k, p.version])),
@@ -203,7 +202,7 @@ export function solveModel(
   log.push(
     `solved: ${sys.eqs.length} equations, ${res.blocks} blocks (largest ${res.largestBlock}), ${res.iterations} Newton iterations`,
   )
-  const properties = collectProperties(built, formulas, x)
+  const properties = collectProperties(model, (spec) => specValue(built, spec, x))
   timer.lap('report')
   const reply: SolveReply = {
     status: 'success',
@@ -251,48 +250,6 @@ function largestResiduals(b: Built, x: Float64Array, rows?: number[]) {
   return out
     .slice(0, 5)
     .map((o) => ({ ...o, residual: Number.isFinite(o.residual) ? o.residual : null }))
-}
-
-function collectProperties(b: Built, f: Formulas, x: Float64Array): SolvedProperty[] {
-  const out: SolvedProperty[] = []
-  const where = new Map<Spec, { unit: UnitModel; port: PortModel | null }>()
-  for (const unit of b.model.units) {
-    for (const s of unit.specs) where.set(s, { unit, port: null })
-    for (const port of unit.ports) for (const s of port.specs) where.set(s, { unit, port })
-  }
-  const valueById = new Map<number, number>()
-  for (const [id, specs] of b.model.specsById) {
-    const spec = specs[specs.length - 1]
-    const w = where.get(spec)
-    const v = specValue(b, spec, x)
-    if (v !== null) valueById.set(id, v)
-    out.push({
-      id,
-      name: w ? replyName(w.unit, w.port, spec) : String(id),
-      value: v === null || !Number.isFinite(v) ? null : [v],
-      unit: spec.unitSI,
-      unknown_units: false,
-    })
-  }
-  for (const e of b.model.expressions) {
-    const c = f.expressions.get(e.id)
-    if (!c) continue
-    let v: number | null = null
-    try {
-      v = c.evaluate((id) => valueById.get(id) ?? NaN)
-    } catch {
-      v = null
-    }
-    const name = /[.()[\],'"]/.test(e.name) ? `fs.'${e.name}_${e.id}'` : `fs.${e.name}_${e.id}`
-    out.push({
-      id: e.id,
-      name,
-      value: v === null || !Number.isFinite(v) ? null : [v],
-      unit: c.unitSI,
-      unknown_units: true,
-    })
-  }
-  return out
 }
 
 function portStates(b: Built, x: Float64Array): PortState[] {
