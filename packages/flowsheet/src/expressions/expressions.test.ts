@@ -66,6 +66,12 @@ describe('formulas of expressions.json and constraints.json (values of the solve
     )
   })
 
+  it('time and t are 0; delta_degC is a kelvin', () => {
+    expect(compileFormula('id_124 + time * Pa + t * Pa', 'p', ctx).evaluate(get)).toBe(50000)
+    const f = compileFormula('5 * delta_degC', 'p', ctx)
+    expect([f.evaluate(get), f.unitSI]).toEqual([5, 'K'])
+  })
+
   it('heat_exchanger.json: id_2 * 10 = 10000 m**2', () => {
     const f = compileFormula('id_2 * 10', 'p', ctx)
     expect(f.evaluate(get)).toBe(10000)
@@ -117,6 +123,7 @@ describe('errors: FLOWSHEET_BAD_EXPRESSION with details.path', () => {
     ['sqrt(1, 2)', 'takes 1'],
     ['foo * 2', 'unknown name'],
     ['1 2', 'unexpected "2"'],
+    ['id_125 * degC', 'has an offset'],
   ])('%j -> %s', (text, msg) => {
     const e = caught(() => compileFormula(text, 'expressions[3].expression', ctx))
     expect(e.code).toBe('FLOWSHEET_BAD_EXPRESSION')

@@ -9,9 +9,9 @@
  *   power   := atom (('^' | '**') unary)?          (right-associative)
  *   atom    := number | id_N | unit name | fn '(' sum (',' sum)* ')' | '(' sum ')'
  * Functions: sqrt, exp, log (natural), log10, abs, min, max.
- * Unit names (`kg`, `Pa`, `kPa`, `$`, `degC`...) are quantities of 1 in that unit: `101.325 * kPa`
- * is 101325 Pa. Offsets are never applied inside formulas (pint would refuse them); a degC
- * factor is that of a kelvin.
+ * Unit names (`kg`, `Pa`, `kPa`, `$`, `delta_degC` ...) are quantities of 1 in that unit:
+ * `101.325 * kPa` is 101325 Pa. Units with an offset (`degC`, `degF`) are refused, as upstream
+ * does; `time` and `t` are the time index (0 in steady state), as upstream.
  *
  * Everything is SI. Compiling checks dimensions (`+`/`-` need equal dimensions, exponents of a
  * dimensional base must be constant numbers) and infers the result's dimension, which the reply
@@ -173,12 +173,17 @@ export function parseFormula(src: string, path: string): { ast: Node; unitDims: 
         if (args.length !== FNS[fn]) fail(`${fn} takes ${FNS[fn]} argument(s)`, tok)
         return { t: 'call', fn, args }
       }
+      // the time index (upstream's `time` / `t`): steady state, 0
+      if (tok.s === 'time' || tok.s === 't') return { t: 'num', v: 0 }
       // a unit name: a quantity of 1 in that unit, in SI
       let u
       try {
         u = parseUnit(tok.s === '%' ? 'percent' : tok.s)
       } catch {
         return fail(`unknown name "${tok.s}" (not id_N, a function or a unit)`, tok)
+      }
+      if (u.hasOffset) {
+        fail(`${tok.s} has an offset: use K or delta_degC / delta_degF in formulas`, tok)
       }
       const node: Node = { t: 'num', v: u.factor }
       unitDims.set(node, u.dim)
