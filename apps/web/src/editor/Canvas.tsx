@@ -311,7 +311,13 @@ export function Canvas({
     >
       <Background gap={20} />
       <Controls aria-label="Zoom controls" />
-      <MiniMap pannable zoomable ariaLabel="Minimap" />
+      <MiniMap
+        pannable
+        zoomable
+        ariaLabel="Minimap"
+        nodeColor={(n) => (n.type === 'unit' ? '#57606a' : '#afb8c1')}
+        nodeStrokeWidth={2}
+      />
     </ReactFlow>
   )
 }
