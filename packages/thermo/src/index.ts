@@ -8,3 +8,4 @@ export { loadFluid, parseFluid, type HelmholtzFluid } from './helmholtz/fluid.ts
 export { If97Package, if97GuessT } from './if97/package.ts'
 export * as if97 from './if97/if97.ts'
 export { FlashPackage, type Branch, type YKind } from './base.ts'
+export { flashInputs, parseInput, INPUT_KEYS, PAIRS, type InputKey, type Inputs } from './inputs.ts'
