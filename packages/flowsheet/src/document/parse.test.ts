@@ -327,6 +327,12 @@ describe('bad documents: code and details.path', () => {
       'unit_models[0].args.property_package',
     ],
     [
+      'a boolean arg given as a string',
+      (d) => (d.unit_models[1].args.has_pressure_change = 'yes'),
+      'FLOWSHEET_INVALID',
+      'unit_models[1].args.has_pressure_change',
+    ],
+    [
       'unknown arg',
       (d) => (d.unit_models[0].args.speed = 3),
       'FLOWSHEET_UNKNOWN_ARG',

@@ -438,6 +438,9 @@ export function parseFlowsheet(doc: unknown): FlowsheetModel {
           apath,
         )
       }
+      if (typeof udef.args[k] === 'boolean' && typeof v !== 'boolean') {
+        fail('FLOWSHEET_INVALID', `${k} must be true or false, got ${describe(v)}`, apath)
+      }
       if (k === 'delta_temperature' && v !== 'underwood' && v !== 'lmtd') {
         fail(
           'FLOWSHEET_INVALID',
