@@ -124,6 +124,8 @@ describe('errors', () => {
     expect(isKnownUnit('kPa')).toBe(true)
     expect(isKnownUnit('kPa;drop table')).toBe(false)
     expect(caught(() => parseUnit('kg**')).code).toBe('UNITS_UNKNOWN')
+    expect(caught(() => parseUnit('5 degC')).code).toBe('UNITS_UNKNOWN')
+    expect(toSI(3, '1000 Pa')).toBe(3000)
   })
 
   it('UNITS_INCOMPATIBLE for kPa on a temperature, with expected', () => {

@@ -153,6 +153,9 @@ function parseUncached(text: string, path?: string): ParsedUnit {
   let offset = 0
   const only = parts.length === 1 ? parts[0] : undefined
   if (!isDelta && only && only.power === 1 && only.unit.offset !== 0) offset = only.unit.offset
+  if (offset !== 0 && lead !== null && lead !== undefined) {
+    throw unknown(text, 'a number in front of an offset unit is ambiguous', path)
+  }
   if (!Number.isFinite(factor) || factor === 0)
     throw unknown(text, 'zero or non-finite scale', path)
   return { text, factor, offset, dim, hasOffset: offset !== 0, isDelta }
