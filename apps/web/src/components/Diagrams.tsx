@@ -48,6 +48,7 @@ function Plot({
   testId: string
 }) {
   const all = [...series.dome, ...series.points.map((p) => [p.x, p.y] as [number, number])]
+  if (!all.length) all.push([0, 1], [1, 2])
   const xs = all.map((p) => p[0])
   const ys = all.map((p) => p[1])
   let [x0, x1] = [Math.min(...xs), Math.max(...xs)]
@@ -104,7 +105,7 @@ function Plot({
         >
           {yLabel}
         </text>
-        <path d={path} className="dome" aria-label="Saturation dome" />
+        {path && <path d={path} className="dome" aria-label="Saturation dome" />}
         {series.points.map((p, i) => (
           <g key={p.name + i} className="state-point" data-stream={p.name} aria-label={p.title}>
             <title>{p.title}</title>
@@ -134,19 +135,24 @@ function dome(
 export default function Diagrams({
   envelope,
   streams,
+  envelopeError,
 }: {
   envelope?: Envelope
   streams: StreamResult[]
+  /** the envelope route failed: plot the states without the dome */
+  envelopeError?: string | null
 }) {
-  if (!envelope) return <p>Loading the saturation curve…</p>
-  const c = envelope.critical
+  if (!envelope && !envelopeError) return <p>Loading the saturation curve…</p>
+  const c = envelope?.critical
   const ts: Series = {
-    dome: dome(
-      envelope,
-      (p) => [p.sLiq, p.T - 273.15],
-      (p) => [p.sVap, p.T - 273.15],
-      [c.s, c.T - 273.15],
-    ),
+    dome: envelope
+      ? dome(
+          envelope,
+          (p) => [p.sLiq, p.T - 273.15],
+          (p) => [p.sVap, p.T - 273.15],
+          [c!.s, c!.T - 273.15],
+        )
+      : [],
     points: streams.map((s) => ({
       name: s.name,
       x: s.entrMol,
@@ -155,12 +161,14 @@ export default function Diagrams({
     })),
   }
   const ph: Series = {
-    dome: dome(
-      envelope,
-      (p) => [p.hLiq / 1000, p.P / 1000],
-      (p) => [p.hVap / 1000, p.P / 1000],
-      [c.h / 1000, c.P / 1000],
-    ),
+    dome: envelope
+      ? dome(
+          envelope,
+          (p) => [p.hLiq / 1000, p.P / 1000],
+          (p) => [p.hVap / 1000, p.P / 1000],
+          [c!.h / 1000, c!.P / 1000],
+        )
+      : [],
     points: streams.map((s) => ({
       name: s.name,
       x: s.enthMol / 1000,
@@ -170,6 +178,11 @@ export default function Diagrams({
   }
   return (
     <div className="diagrams">
+      {envelopeError && (
+        <p role="note" className="error">
+          Saturation curve unavailable ({envelopeError}); stream states only.
+        </p>
+      )}
       <Plot
         label="T–s diagram"
         testId="ts-diagram"

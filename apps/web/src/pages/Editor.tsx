@@ -308,8 +308,11 @@ function EditorInner({ flowsheetId }: { flowsheetId: number }) {
             <UnitResults result={result} units={units} />
           ) : tab === 'diagrams' ? (
             <Suspense fallback={<p>Loading diagrams…</p>}>
-              <Diagrams envelope={envelope.data} streams={result.streams} />
-              {envelope.error && <p role="alert">{describeError(envelope.error)}</p>}
+              <Diagrams
+                envelope={envelope.data}
+                streams={result.streams}
+                envelopeError={envelope.error ? describeError(envelope.error) : null}
+              />
             </Suspense>
           ) : (
             <pre className="log">{(result.log ?? []).join('\n') || 'No log.'}</pre>
