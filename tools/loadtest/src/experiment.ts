@@ -76,10 +76,15 @@ export interface LocalTarget {
   databaseDirectUrl?: string
   readyTimeoutS?: number
 }
+/** A running deployment left as it is (e.g. `rere start`, a Compose host): settings are labels. */
+export interface UrlTarget {
+  kind: 'url'
+  url: string
+}
 export interface Plan {
   name: string
   description?: string
-  target: KubeTarget | LocalTarget
+  target: KubeTarget | LocalTarget | UrlTarget
   runs: PlanRun[]
   settings: Setting[]
   trials?: number
@@ -106,8 +111,10 @@ export function validatePlan(raw: unknown): Plan {
   if (typeof p.name !== 'string' || !/^[A-Za-z0-9._-]+$/.test(p.name))
     throw bad('name', 'expected a name of letters, digits, . _ -')
   const t = p.target as Record<string, unknown> | undefined
-  if (!t || (t.kind !== 'kubernetes' && t.kind !== 'local'))
-    throw bad('target.kind', 'expected "kubernetes" or "local"')
+  if (!t || (t.kind !== 'kubernetes' && t.kind !== 'local' && t.kind !== 'url'))
+    throw bad('target.kind', 'expected "kubernetes", "local" or "url"')
+  if (t.kind === 'url' && (typeof t.url !== 'string' || !/^https?:\/\//.test(t.url)))
+    throw bad('target.url', 'expected an http(s) URL')
   if (t.kind === 'kubernetes') {
     if (typeof t.url !== 'string') throw bad('target.url', 'expected the API URL')
     if (typeof t.namespace !== 'string') throw bad('target.namespace', 'expected a namespace')
@@ -663,6 +670,12 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentInd
       log((e as Error).message)
     }
     if (failure !== undefined) throw failure
+  } else if (plan.target.kind === 'url') {
+    for (const s of plan.settings) {
+      if (o.signal?.aborted) break
+      log(`== setting ${s.name} (target ${plan.target.url} as it is)`)
+      await trialsFor(plan.target.url, s)
+    }
   } else {
     const t = plan.target
     for (const s of plan.settings) {
