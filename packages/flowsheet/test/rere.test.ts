@@ -408,3 +408,36 @@ describe('heat-exchanger network with a splitter and a mixer', () => {
     expect(pst(r, 'M-1', 'outlet').pressure).toBeCloseTo(P - 0.0005, 3)
   })
 })
+
+describe('warm starts and deadlines', () => {
+  it('initial_values from a previous reply start Newton at the solution', () => {
+    const d = rankine() as {
+      unit_models: { name: string; initial_values?: Record<string, number> }[]
+    }
+    const cold = solveDocument(d, { fullState: true })
+    ok(cold)
+    for (const u of d.unit_models) {
+      const iv: Record<string, number> = {}
+      for (const p of cold.ports ?? [])
+        if (p.unitName === u.name && p.port === 'outlet') {
+          iv['outlet.enth_mol'] = p.enthMol
+          iv['outlet.pressure'] = p.pressure
+          iv['outlet.flow_mol'] = p.flowMol
+        }
+      Object.assign(iv, ures(cold, u.name))
+      u.initial_values = iv
+    }
+    const warm = solveDocument(d, { fullState: true })
+    ok(warm)
+    expect(warm.timing.iterations).toBeLessThan(cold.timing.iterations as number)
+    expect(ures(warm, 'Turbine').work_mechanical).toBeCloseTo(
+      ures(cold, 'Turbine').work_mechanical,
+      6,
+    )
+  })
+  it('a deadline in the past gives SOLVER_TIMEOUT', () => {
+    const r = solveDocument(rankine(), { deadlineMs: Date.now() - 1 })
+    expect(r.status).toBe('error')
+    expect(r.error?.code).toBe('SOLVER_TIMEOUT')
+  })
+})

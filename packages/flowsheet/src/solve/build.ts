@@ -347,6 +347,20 @@ export function buildSystem(model: FlowsheetModel): Built {
     }
   }
 
+  // warm start: a unit's `initial_values` in Rere's flat form {"outlet.enth_mol": 6039.8,
+  // "work_mechanical": 3707.5, ...} (names as in the reply's ports / unitResults) seed the
+  // variables no specification fixes. IDAES to_json dumps (nested objects) are ignored.
+  const byName = new Map(sys.vars.map((v, i) => [v.name, i]))
+  for (const unit of model.units) {
+    const iv = unit.initialValues
+    if (!iv) continue
+    for (const [k, v] of Object.entries(iv)) {
+      if (typeof v !== 'number' || !Number.isFinite(v)) continue
+      const idx = byName.get(`${unit.name}.${k}`)
+      if (idx !== undefined) seed(idx, v)
+    }
+  }
+
   // 4. order for the sequential initialisation, tears, closed loops
   const { order, tears } = initOrder(model, arcByDest)
   const circulating: string[] = []
