@@ -66,6 +66,19 @@ describe('pint spellings used by the Ahuora data -> SI', () => {
     expect(fromSI(toSI(value, unit), unit)).toBeCloseTo(value, 9)
   })
 
+  it('pint long names', () => {
+    expect(toSI(1, 'kilopascal')).toBe(1000)
+    expect(toSI(2, 'megapascal')).toBe(2e6)
+    expect(toSI(1, 'atmosphere')).toBe(101325)
+    expect(toSI(1, 'joule / mole')).toBe(1)
+    expect(toSI(1, 'watt / meter ** 2 / kelvin')).toBe(1)
+    expect(toSI(100, 'degree_Celsius')).toBeCloseTo(373.15, 12)
+    expect(toSI(212, 'degree_Fahrenheit')).toBeCloseTo(373.15, 12)
+    expect(toSI(10, 'delta_degree_Celsius')).toBe(10)
+    expect(toSI(5, 'degK')).toBe(5)
+    expect(toSI(1, 'kilomole / hour')).toBeCloseTo(1 / 3.6, 12)
+  })
+
   it('null and undefined units are dimensionless', () => {
     expect(toSI(0.9, null)).toBe(0.9)
     expect(toSI(0.9, undefined)).toBe(0.9)

@@ -20,6 +20,9 @@ const math = create({ unitDependencies, createUnitDependencies })
 math.createUnit('cal', { definition: '4.184 J', prefixes: 'short', aliases: ['calorie'] })
 // pint: Btu = 1055.056 J (International Table); mathjs spells it BTU.
 math.createUnit('Btu', { definition: '1055.05585262 J' })
+// pint's long names mathjs lacks
+math.createUnit('pascal', { definition: '1 Pa', prefixes: 'long' })
+math.createUnit('atmosphere', { definition: '101325 Pa' })
 // money, its own base dimension (pint's `$`/`dollar` in the Ahuora registry).
 math.createUnit('dollar', { aliases: ['USD'] })
 
@@ -80,6 +83,10 @@ function unknown(text: string, reason: string, path?: string): AppError {
 function toMathjs(text: string): { s: string; isDelta: boolean } {
   let isDelta = false
   let s = text.replace(/\*\*/g, '^')
+  // pint's long temperature names
+  s = s.replace(/\bdelta_degree_(Celsius|Fahrenheit)\b/g, (_m, n: string) => `delta_deg${n[0]}`)
+  s = s.replace(/\bdegree_(Celsius|Fahrenheit|Rankine)\b/g, (_m, n: string) => `deg${n[0]}`)
+  s = s.replace(/\b(degree_Kelvin|degK)\b/g, 'K')
   s = s.replace(/\$/g, ' dollar ')
   s = s.replace(/\bdelta_deg([CF])\b/g, (_m, c: string) => {
     isDelta = true
