@@ -35,7 +35,9 @@ describe('pint spellings used by the Ahuora data -> SI', () => {
     ['MPa', 22, 22e6],
     ['bar', 220, 22e6],
     ['atm', 1, 101325],
-    ['psi', 1, 6894.757293168],
+    ['psi', 1, 6894.757293168361],
+    ['mmHg', 760, 101325.01443540001],
+    ['torr', 760, 101325],
     ['mol/s', 431, 431],
     ['mol/min', 25860, 431],
     ['kmol/h', 3.6, 1],
@@ -64,6 +66,12 @@ describe('pint spellings used by the Ahuora data -> SI', () => {
   ])('%s: %d -> %d', (unit, value, si) => {
     expect(toSI(value, unit)).toBeCloseTo(si, 6)
     expect(fromSI(toSI(value, unit), unit)).toBeCloseTo(value, 9)
+  })
+
+  it('pint, not mathjs, definitions of psi, mmHg, torr and cal', () => {
+    expect(toSI(1, 'psi')).toBe(6894.757293168361)
+    expect(toSI(1, 'mmHg')).toBe(133.322387415)
+    expect(toSI(1, 'cal')).toBe(4.184)
   })
 
   it('pint long names', () => {

@@ -20,6 +20,10 @@ const math = create({ unitDependencies, createUnitDependencies })
 math.createUnit('cal', { definition: '4.184 J', prefixes: 'short', aliases: ['calorie'] })
 // pint: Btu = 1055.056 J (International Table); mathjs spells it BTU.
 math.createUnit('Btu', { definition: '1055.05585262 J' })
+// pint's exact definitions where mathjs rounds: psi = lbf/in**2, mmHg, torr = atm/760
+math.createUnit('psi', { definition: '6894.757293168361 Pa' }, { override: true })
+math.createUnit('mmHg', { definition: '133.322387415 Pa' }, { override: true })
+math.createUnit('torr', { definition: '133.32236842105263 Pa' }, { override: true })
 // pint's long names mathjs lacks
 math.createUnit('pascal', { definition: '1 Pa', prefixes: 'long' })
 math.createUnit('atmosphere', { definition: '101325 Pa' })
