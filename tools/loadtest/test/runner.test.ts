@@ -71,8 +71,9 @@ describe('runner: start rate matches the profile', () => {
       expect(r.failed).toBe(0)
       if (rate === 1) expect(Math.abs(r.achievedStartRate - 1)).toBeLessThan(0.02)
       else expect(Math.abs(r.achievedStartRate / rate - 1)).toBeLessThan(0.02)
+      // never early; late only by scheduling noise (loose: CI machines run other suites too)
       expect(r.startLagMs.p50).toBeGreaterThanOrEqual(0)
-      expect(r.startLagMs.p50).toBeLessThan(5)
+      expect(r.startLagMs.p50).toBeLessThan(100)
     })
   }
 })
