@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -24,7 +24,8 @@ describe('loadApiConfig', () => {
     expect(c.authMode).toBe('local')
     expect(c.bodyLimitBytes).toBe(2 * 1024 * 1024)
     expect(c.solverWorkers).toBeGreaterThanOrEqual(1)
-    expect(c.rateLimitMax).toBe(0)
+    expect(c.rateLimitMax).toBe(120_000)
+    expect(c.rateLimitSolveMax).toBe(60_000)
   })
 
   it('reports every bad variable at once as NAME=value', () => {
@@ -125,5 +126,14 @@ describe('loadApiConfig', () => {
       expect(names).toContain(n)
     for (const v of apiConfigVariables) expect(v.description.length).toBeGreaterThan(10)
     expect(describeVariables()).toMatch(/^ {2}PORT +TCP port/m)
+  })
+
+  it('is documented in docs/configuration.md with the same defaults', () => {
+    const doc = readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8')
+    const api = doc.slice(doc.indexOf('## API'), doc.indexOf('## Solver service'))
+    for (const v of apiConfigVariables) {
+      const d = v.default ? `\`${v.default}\`` : 'unset'
+      expect(api, v.name).toContain(`| \`${v.name}\` | ${d} |`)
+    }
   })
 })

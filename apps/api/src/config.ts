@@ -190,12 +190,13 @@ const specs = [
     parse: int(1, 1 << 30), fallback: () => 2 * 1024 * 1024 },
   { key: 'logLevel', name: 'LOG_LEVEL', default: 'info', description: `pino log level: ${LEVELS.join(', ')}`,
     parse: (r) => { const v = r.trim().toLowerCase() as LogLevel; if (!LEVELS.includes(v)) throw new Error(`must be one of ${LEVELS.join(', ')}`); return v }, fallback: () => 'info' },
-  { key: 'rateLimitMax', name: 'RATE_LIMIT_MAX', default: '0', description: 'Requests per client (user, else address) per RATE_LIMIT_WINDOW_MS; 0 disables (the default: load tests drive one client hard)',
-    parse: int(0), fallback: () => 0 },
+  { key: 'rateLimitMax', name: 'RATE_LIMIT_MAX', default: '120000', description:
+      'Requests per client (signed-in user, else address) per RATE_LIMIT_WINDOW_MS, per API process; 0 disables. Load tests that drive one user harder than this set 0',
+    parse: int(0), fallback: () => 120_000 },
   { key: 'rateLimitWindowMs', name: 'RATE_LIMIT_WINDOW_MS', default: '60000', description: 'Window of the rate limits [ms]',
     parse: int(1, 86_400_000), fallback: () => 60_000 },
-  { key: 'rateLimitSolveMax', name: 'RATE_LIMIT_SOLVE_MAX', default: '0', description: 'Solve requests (POST /api/solve/idaes/) per client per window; 0 disables',
-    parse: int(0), fallback: () => 0 },
+  { key: 'rateLimitSolveMax', name: 'RATE_LIMIT_SOLVE_MAX', default: '60000', description: 'Solve requests (POST /api/solve/idaes/) per client per window; 0 disables',
+    parse: int(0), fallback: () => 60_000 },
   { key: 'solveRunsKept', name: 'SOLVE_RUNS_KEPT', default: '20', description: 'Solve runs kept per flowsheet (older ones are deleted)',
     parse: int(1, 1_000_000), fallback: () => 20 },
 ] as const satisfies readonly Spec<keyof ApiConfig>[]

@@ -1,0 +1,38 @@
+/** Every error code the API shell emits is in docs/errors.md. */
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { apiConfigVariables } from '../../src/config.ts'
+
+const src = fileURLToPath(new URL('../../src/', import.meta.url))
+const SHELL = [
+  'auth',
+  'tokens',
+  'plugins',
+  'metrics',
+  'openapi',
+  'app.ts',
+  'server.ts',
+  'config.ts',
+]
+
+function files(p: string): string[] {
+  if (p.endsWith('.ts')) return p.endsWith('.test.ts') ? [] : [p]
+  return readdirSync(p).flatMap((f) => files(join(p, f)))
+}
+
+describe('docs/errors.md', () => {
+  it('lists every code of the API shell', () => {
+    const doc = readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8')
+    const codes = new Set<string>()
+    for (const f of SHELL.flatMap((s) => files(join(src, s))))
+      for (const m of readFileSync(f, 'utf8').matchAll(
+        /'((?:AUTH|API|CONFIG|DATA_DIR)_[A-Z_]+|INTERNAL)'/g,
+      ))
+        codes.add(m[1])
+    for (const v of apiConfigVariables) codes.delete(v.name) // variable names, not codes
+    expect(codes.size).toBeGreaterThan(10)
+    for (const c of codes) expect(doc, c).toContain(`| \`${c}\` |`)
+  })
+})
