@@ -55,15 +55,6 @@ describe('runner: start rate matches the profile', () => {
         request: { method: 'GET', url: `${raw.url}/` },
         base,
       })
-      console.log(
-        JSON.stringify({
-          rate,
-          a: r.achievedStartRate,
-          lag: r.startLagMs,
-          w: r.warnings.map((w) => w.kind),
-          cpu: r.cpu,
-        }),
-      )
       expect(r.scheduled).toBe(rate * secs)
       expect(r.dropped).toBe(0)
       expect(r.started).toBe(rate * secs)
