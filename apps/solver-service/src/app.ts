@@ -25,12 +25,18 @@ export interface SolverAppOptions {
   version?: string
 }
 
-export async function buildSolverApp(opts: SolverAppOptions): Promise<FastifyInstance> {
+export interface SolverApp extends FastifyInstance {
+  /** Stop taking work: new requests get 503 SOLVER_SHUTTING_DOWN, every reply closes its
+   * connection; resolves true once the requests in flight have all been answered, false when
+   * `graceMs` ran out first. Fastify's own close() does not wait for handlers still running. */
+  drain(graceMs: number): Promise<boolean>
+}
+
+export async function buildSolverApp(opts: SolverAppOptions): Promise<SolverApp> {
   const app = Fastify({
     logger: { level: opts.logLevel ?? 'info' },
     bodyLimit: opts.bodyLimitBytes ?? 5 * 1024 * 1024,
     requestIdHeader: 'x-request-id',
-    requestIdLogLabel: 'requestId',
     genReqId: () => randomUUID(),
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -40,8 +46,24 @@ export async function buildSolverApp(opts: SolverAppOptions): Promise<FastifyIns
   const metrics = createSolverMetrics(opts.stats)
   const { solver } = opts
 
+  let draining = false
+  let inFlight = 0
+  app.server.on('request', (_req, res) => {
+    inFlight++
+    res.once('close', () => inFlight--)
+  })
+  app.addHook('onRequest', async (request, reply) => {
+    if (!draining) return
+    reply.header('connection', 'close')
+    return reply.status(503).send(
+      new AppError('SOLVER_SHUTTING_DOWN', 'the solver is shutting down', {
+        statusCode: 503,
+      }).toBody(),
+    )
+  })
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
+    if (draining) reply.header('connection', 'close')
   })
 
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
@@ -162,5 +184,14 @@ export async function buildSolverApp(opts: SolverAppOptions): Promise<FastifyIns
     return reply.type(metrics.registry.contentType).send(body)
   })
 
-  return app
+  const solverApp = Object.assign(app, {
+    async drain(graceMs: number) {
+      draining = true
+      const end = Date.now() + graceMs
+      while (inFlight > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 10))
+      return inFlight === 0
+    },
+  })
+  // a Fastify instance is thenable: cast so that awaiting it keeps the drain() type
+  return solverApp as unknown as SolverApp
 }

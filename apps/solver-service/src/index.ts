@@ -1,5 +1,5 @@
 export { createInProcessSolver, type InProcessSolver, type PoolStats } from './pool.ts'
-export { buildSolverApp, type SolverAppOptions } from './app.ts'
+export { buildSolverApp, type SolverApp, type SolverAppOptions } from './app.ts'
 export { startSolverService, type RunningSolverService } from './server.ts'
 export {
   loadSolverConfig,

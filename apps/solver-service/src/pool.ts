@@ -14,6 +14,7 @@ import {
   type SolveReply,
 } from '@rere/contract'
 import { Piscina } from 'piscina'
+import { buildWorkerBundle, type WorkerBundle } from './bundle.ts'
 import type { SolverTask, TaskOutcome } from './task-types.ts'
 import { warmUpDocument } from './warmup-doc.ts'
 
@@ -44,14 +45,22 @@ export interface InProcessSolver extends Solver {
 export function createInProcessSolver(opts: InProcessSolverOptions = {}): InProcessSolver {
   const workers = Math.max(1, opts.workers ?? 1)
   const timeoutMs = opts.timeoutMs ?? 10_000
-  const pool = new Piscina({
-    filename: new URL('./worker.mjs', import.meta.url).href,
-    minThreads: workers,
-    maxThreads: workers,
-    maxQueue: opts.maxQueue ?? 256,
-    idleTimeout: 2 ** 31 - 1,
-    concurrentTasksPerWorker: 1,
+  // The worker bundle is built once, when the pool starts; tasks wait for it.
+  let bundle: WorkerBundle | undefined
+  let piscina: Piscina | undefined
+  const poolReady: Promise<Piscina> = buildWorkerBundle().then((b) => {
+    bundle = b
+    piscina = new Piscina({
+      filename: b.url,
+      minThreads: workers,
+      maxThreads: workers,
+      maxQueue: opts.maxQueue ?? 256,
+      idleTimeout: 2 ** 31 - 1,
+      concurrentTasksPerWorker: 1,
+    })
+    return piscina
   })
+  poolReady.catch(() => undefined)
   let inFlight = 0
   let completed = 0
   let closed = false
@@ -61,6 +70,7 @@ export function createInProcessSolver(opts: InProcessSolverOptions = {}): InProc
   async function run<T>(task: SolverTask, callOpts: SolverCallOptions = {}): Promise<T> {
     if (closed)
       throw new AppError('SOLVER_SHUTTING_DOWN', 'the solver is shutting down', { statusCode: 503 })
+    const pool = await poolReady
     const hard = AbortSignal.timeout(timeoutMs + 1000)
     const signal = callOpts.signal ? AbortSignal.any([hard, callOpts.signal]) : hard
     inFlight++
@@ -132,7 +142,7 @@ export function createInProcessSolver(opts: InProcessSolverOptions = {}): InProc
       return hit
     },
     stats() {
-      return { workers, inFlight, queued: pool.queueSize, completed }
+      return { workers, inFlight, queued: piscina?.queueSize ?? 0, completed }
     },
     async warmUp() {
       const replies = await Promise.all(
@@ -147,7 +157,9 @@ export function createInProcessSolver(opts: InProcessSolverOptions = {}): InProc
     },
     async close() {
       closed = true
-      await pool.close()
+      const pool = await poolReady.catch(() => undefined)
+      await pool?.close()
+      bundle?.dispose()
     },
   }
   return solver

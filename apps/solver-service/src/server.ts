@@ -3,14 +3,13 @@
  * On SIGTERM the service reports not-ready, stops accepting connections, finishes the solves in
  * flight (up to SHUTDOWN_GRACE_MS), stops the workers and resolves `closed` (exit code 0).
  */
-import type { FastifyInstance } from 'fastify'
-import { buildSolverApp } from './app.ts'
+import { buildSolverApp, type SolverApp } from './app.ts'
 import type { SolverConfig } from './config.ts'
 import { createInProcessSolver, type InProcessSolver } from './pool.ts'
 import { SOLVER_SERVICE_VERSION } from './version.ts'
 
 export interface RunningSolverService {
-  app: FastifyInstance
+  app: SolverApp
   solver: InProcessSolver
   url: string
   /** stop accepting, drain, stop workers; resolves true when drained within the grace period */
@@ -47,10 +46,8 @@ export async function startSolverService(config: SolverConfig): Promise<RunningS
     shutdown() {
       closing ??= (async () => {
         ready = false
-        const drained = await Promise.race([
-          app.close().then(() => true),
-          new Promise<boolean>((r) => setTimeout(() => r(false), config.shutdownGraceMs).unref()),
-        ])
+        const drained = await app.drain(config.shutdownGraceMs)
+        await app.close()
         await solver.close()
         return drained
       })()
