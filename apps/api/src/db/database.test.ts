@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openDatabase, type Database } from './index.ts'
 
-const ALL = ['0001-users-tokens', '0002-flowsheets', '0003-indexed-properties']
+const ALL = [
+  '0001-users-tokens',
+  '0002-flowsheets',
+  '0003-indexed-properties',
+  '0004-inlet-end-properties',
+]
 
 describe('openDatabase (PGlite)', () => {
   let database: Database

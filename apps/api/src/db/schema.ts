@@ -106,6 +106,8 @@ export interface PropertyInfosTable {
   controlled_id: number | null
   sort_order: number
   /** discrete indexes of an indexed property (`['outlet_1']`), else null */
+  /** stream properties only: placed on the stream's inlet end (destination port) */
+  at_inlet: Generated<boolean>
   indexes: ColumnType<(string | number)[] | null, string | null | undefined, string | null>
 }
 

@@ -5,10 +5,8 @@
  */
 import { AppError, type Catalogue } from '@rere/contract'
 import { normaliseCompound } from '../catalogue/catalogue.service.ts'
-import { QUANTITY_KINDS } from '@rere/units'
 import { kindFor, unitSIOf } from '../properties/units.ts'
-
-const siOfKind = (kind: string) => QUANTITY_KINDS[kind]?.si ?? 'dimensionless'
+import type { Sheet } from '../solve/document.ts'
 
 /** The unit must parse and fit the property's quantity: else 400 naming the document path. */
 function checkUnitAt(unit: string, quantity: string, path: string): void {
@@ -18,8 +16,6 @@ function checkUnitAt(unit: string, quantity: string, path: string): void {
     throw bad(path, (e as Error).message)
   }
 }
-import type { Sheet } from '../solve/document.ts'
-
 export interface GraphProperty {
   ref: string
   key: string
@@ -32,6 +28,8 @@ export interface GraphProperty {
   constraint: string | null
   controlled: string | null
   indexes?: (string | number)[] | null
+  /** stream properties: on the inlet end of the stream (the destination port) */
+  atInlet?: boolean
 }
 export interface GraphObject {
   ref: string
@@ -102,6 +100,7 @@ export function toRereDocument(sheet: Sheet) {
         constraint: p.constraint,
         controlled: p.controlled === null ? null : String(p.controlled),
         ...(p.indexes ? { indexes: p.indexes } : {}),
+        ...(p.atInlet ? { atInlet: true } : {}),
       })),
     })),
     expressions: sheet.flowsheet.expressions.map((e) => ({
@@ -214,6 +213,7 @@ export function graphFromRere(doc: unknown): Graph {
             constraint: typeof p.constraint === 'string' ? p.constraint : null,
             controlled: p.controlled == null ? null : ref(p.controlled, `${pp}.controlled`),
             indexes: indexesOf(p.indexes, `${pp}.indexes`),
+            atInlet: p.atInlet === true,
           }
         }),
       }
@@ -276,7 +276,7 @@ export function graphFromAhuora(doc: unknown, catalogue?: Catalogue): Graph {
         throw bad(`${pp}.unit`, 'expected a unit string or null')
       // no unit: dimensionless, or the SI unit of a property known to have a dimension
       const quantity = kindFor(key, unitRaw || 'dimensionless')
-      const unit = unitRaw ? unitRaw : siOfKind(quantity)
+      const unit = unitRaw ?? ''
       checkUnitAt(unit, quantity, `${pp}.unit`)
       const data = entry.data as unknown[]
       data.forEach((d: unknown, i: number) => {
@@ -388,12 +388,15 @@ export function graphFromAhuora(doc: unknown, catalogue?: Catalogue): Graph {
     if (used.has(d)) throw bad(`${path}.destination`, `port ${d} joins two arcs`)
     used.add(s)
     used.add(d)
-    const keys = new Set(src.props.map((p) => p.key))
-    const tear = dst.props
-      .filter((p) => !keys.has(p.key))
-      .map((p) => ({ ...p, fixed: false, guess: p.value !== null }))
+    // values on the inlet end stay there (tear guesses or specifications, as the document says)
+    const inletEnd = dst.props.map((p) => ({ ...p, atInlet: true }))
     const ref_ = `s${streams.length + 1}`
-    streams.push(streamObject(ref_, `S${streams.length + 1}`, [...src.props, ...tear]))
+    const extra = Object.fromEntries(
+      Object.entries(a).filter(([k]) => k !== 'id' && k !== 'source' && k !== 'destination'),
+    )
+    const stream = streamObject(ref_, `S${streams.length + 1}`, [...src.props, ...inletEnd])
+    stream.args = extra
+    streams.push(stream)
     join(src, ref_)
     join(dst, ref_)
   })

@@ -116,7 +116,7 @@ export async function importGraph(
     refs.add(o.ref)
     const keys = new Set<string>()
     for (const p of o.properties) {
-      const k = `${p.key}${JSON.stringify(p.indexes ?? null)}`
+      const k = `${p.key}${JSON.stringify(p.indexes ?? null)}${p.atInlet ? '@inlet' : ''}`
       if (keys.has(k))
         throw new AppError(
           'API_IMPORT_INVALID',

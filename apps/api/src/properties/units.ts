@@ -71,8 +71,14 @@ function withField(e: unknown, field: string): never {
   throw e
 }
 
+/** A blank unit (Ahuora documents leave computed values' units empty) means the kind's SI unit. */
+export function effectiveUnit(unit: string | null | undefined, kind: string): string {
+  return unit ? unit : (QUANTITY_KINDS[kind]?.si ?? 'dimensionless')
+}
+
 /** The SI unit (pint spelling) of a property of `kind` written in `unit`. */
 export function unitSIOf(unit: string, kind: string, field = 'unit'): string {
+  unit = effectiveUnit(unit, kind)
   try {
     const k = QUANTITY_KINDS[kind]
     if (k) {
@@ -88,6 +94,7 @@ export function unitSIOf(unit: string, kind: string, field = 'unit'): string {
 
 /** value in `unit` -> SI (checks that `unit` fits `kind`; 400 UNITS_* naming `unit`). */
 export function valueToSI(value: number, unit: string, kind: string, field = 'unit'): number {
+  unit = effectiveUnit(unit, kind)
   try {
     return QUANTITY_KINDS[kind] ? toSIKind(value, unit, kind) : toSI(value, unit)
   } catch (e) {
@@ -97,6 +104,7 @@ export function valueToSI(value: number, unit: string, kind: string, field = 'un
 
 /** SI value -> `unit`. */
 export function valueFromSI(valueSI: number, unit: string, kind: string): number {
+  unit = effectiveUnit(unit, kind)
   return QUANTITY_KINDS[kind] ? fromSIKind(valueSI, unit, kind) : fromSI(valueSI, unit)
 }
 

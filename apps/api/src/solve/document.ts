@@ -23,6 +23,7 @@ export interface SheetProperty {
   constraint: string | null
   controlled: number | null
   indexes: (string | number)[] | null
+  atInlet: boolean
 }
 export interface SheetObject {
   id: number
@@ -73,7 +74,7 @@ export async function loadSheet(db: Db, userId: number, id: number): Promise<She
           'valueSI', pi.value_si, 'unitSI', pi.unit_si, 'quantity', pi.quantity,
           'fixed', pi.fixed, 'guess', pi.guess, 'computed', pi.computed,
           'constraint', pi.constraint_expr, 'controlled', pi.controlled_id,
-          'indexes', pi.indexes)
+          'indexes', pi.indexes, 'atInlet', pi.at_inlet)
           order by pi.object_id, pi.sort_order, pi.id)
         from property_infos pi where pi.flowsheet_id = f.id), '[]')
     ) as sheet
@@ -81,25 +82,6 @@ export async function loadSheet(db: Db, userId: number, id: number): Promise<She
   const s = r.rows[0]?.sheet
   if (s === undefined) return undefined
   return typeof s === 'string' ? (JSON.parse(s) as Sheet) : s
-}
-
-/** Where each stream's properties go in the document: its source port, else its destination. */
-export function streamPlacement(
-  sheet: Sheet,
-): Map<number, { stream: SheetObject; portId: number }> {
-  const src = new Map<number, number>()
-  const dst = new Map<number, number>()
-  for (const p of sheet.ports) {
-    if (p.streamId === null) continue
-    ;(p.direction === 'outlet' ? src : dst).set(p.streamId, p.id)
-  }
-  const byPort = new Map<number, { stream: SheetObject; portId: number }>()
-  for (const o of sheet.objects) {
-    if (o.type !== 'stream') continue
-    const portId = src.get(o.id) ?? dst.get(o.id)
-    if (portId !== undefined) byPort.set(portId, { stream: o, portId })
-  }
-  return byPort
 }
 
 export function streamEnds(sheet: Sheet): Map<number, { source?: number; destination?: number }> {
@@ -132,12 +114,30 @@ function docProps(props: SheetProperty[]): DocProps {
   return out
 }
 
+/**
+ * Unit args with their property package: a missing or default (-1) `property_package` (also inside
+ * `hot_side` / `cold_side` blocks) becomes the sheet's first package, so a sheet switched to
+ * IF97 solves with IF97.
+ */
 function withPackage(args: Record<string, unknown>, defaultPackage: number | undefined) {
-  if (defaultPackage === undefined || 'property_package' in args) return args
+  if (defaultPackage === undefined) return args
+  const fix = (o: Record<string, unknown>): Record<string, unknown> => {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(o)) {
+      if (k === 'property_package')
+        out[k] = v === -1 || v === '-1' || v === null ? defaultPackage : v
+      else if (v !== null && typeof v === 'object' && !Array.isArray(v) && 'property_package' in v)
+        out[k] = fix(v as Record<string, unknown>)
+      else out[k] = v
+    }
+    return out
+  }
   const sides = Object.values(args).some(
     (v) => v !== null && typeof v === 'object' && 'property_package' in (v as object),
   )
-  return sides ? args : { ...args, property_package: defaultPackage }
+  const fixed = fix(args)
+  if (!sides && !('property_package' in fixed)) fixed.property_package = defaultPackage
+  return fixed
 }
 
 /** The solver document (Ahuora FlowsheetSchema) of `sheet`. */
@@ -154,19 +154,33 @@ export function buildSolverDocument(sheet: Sheet): Record<string, unknown> {
     if (l) l.push(p)
     else portsOf.set(p.unitId, [p])
   }
-  const placement = streamPlacement(sheet)
+  // a stream's properties go on the port it leaves (the destination for a feed); those marked
+  // `atInlet` go on its destination port when it has one
+  const ends = streamEnds(sheet)
+  const onPort = new Map<number, SheetProperty[]>()
+  const place = (portId: number | undefined, p: SheetProperty) => {
+    if (portId === undefined) return
+    const l = onPort.get(portId)
+    if (l) l.push(p)
+    else onPort.set(portId, [p])
+  }
+  for (const o of sheet.objects) {
+    if (o.type !== 'stream') continue
+    const e = ends.get(o.id)
+    if (!e) continue
+    for (const p of propsOf.get(o.id) ?? [])
+      place(
+        p.atInlet && e.destination !== undefined ? e.destination : (e.source ?? e.destination),
+        p,
+      )
+  }
   const defaultPackage = sheet.packages[0]?.id
   const unitModels = sheet.objects
     .filter((o) => o.type !== 'stream')
     .map((u) => {
       const ports: Record<string, unknown> = {}
-      for (const p of portsOf.get(u.id) ?? []) {
-        const placed = placement.get(p.id)
-        ports[p.name] = {
-          id: p.id,
-          properties: placed ? docProps(propsOf.get(placed.stream.id) ?? []) : {},
-        }
-      }
+      for (const p of portsOf.get(u.id) ?? [])
+        ports[p.name] = { id: p.id, properties: docProps(onPort.get(p.id) ?? []) }
       return {
         id: u.id,
         type: u.type,
@@ -177,9 +191,15 @@ export function buildSolverDocument(sheet: Sheet): Record<string, unknown> {
       }
     })
   const arcs: { id: number; source: number; destination: number }[] = []
-  for (const [streamId, e] of streamEnds(sheet)) {
+  const streamArgs = new Map(sheet.objects.map((o) => [o.id, o.args]))
+  for (const [streamId, e] of ends) {
     if (e.source !== undefined && e.destination !== undefined)
-      arcs.push({ id: streamId, source: e.source, destination: e.destination })
+      arcs.push({
+        ...(streamArgs.get(streamId) ?? {}),
+        id: streamId,
+        source: e.source,
+        destination: e.destination,
+      })
   }
   arcs.sort((a, b) => a.id - b.id)
   return {

@@ -13,7 +13,8 @@ export const PROPERTY_JSON = sql`json_build_object(
   'id', pi.id, 'key', pi.key, 'displayName', pi.display_name, 'unit', pi.unit,
   'value', pi.value, 'valueSI', pi.value_si, 'unitSI', pi.unit_si, 'quantity', pi.quantity,
   'fixed', pi.fixed, 'guess', pi.guess, 'computed', pi.computed,
-  'constraint', pi.constraint_expr, 'controlled', pi.controlled_id, 'indexes', pi.indexes)`
+  'constraint', pi.constraint_expr, 'controlled', pi.controlled_id, 'indexes', pi.indexes,
+  'atInlet', pi.at_inlet)`
 
 /** JSON of one simulation_objects row `o` of flowsheet `f` (SimulationObject). */
 const OBJECT_JSON = sql`json_build_object(
@@ -93,6 +94,8 @@ export interface NewProperty extends PropertyTemplate {
   controlledId?: number | null
   /** discrete indexes of an indexed property */
   indexes?: (string | number)[] | null
+  /** stream property placed on the inlet end of the stream */
+  atInlet?: boolean
 }
 
 /** Insert an object with its property set, ports and properties; returns the ids. */
@@ -182,6 +185,7 @@ function propertyRow(
     controlled_id: p.controlledId ?? null,
     sort_order: i,
     indexes: p.indexes?.length ? JSON.stringify(p.indexes) : null,
+    at_inlet: p.atInlet === true,
   }
 }
 

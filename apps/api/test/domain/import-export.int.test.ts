@@ -53,52 +53,43 @@ interface AhuoraDoc {
 
 /**
  * An id-free view of an Ahuora document: property values by unit/port/key, arcs by port names,
- * formulas with `id_N` replaced by what N names. Values on both ends of an arc belong to the arc
- * (the inlet end's are seeds, as in the solver's semantics).
+ * formulas with `id_N` replaced by what N names.
  */
 function normalise(doc: AhuoraDoc) {
   const where = new Map<number, string>()
   const portName = new Map<number, string>()
-  const arcOf = new Map<number, string>()
   for (const u of doc.unit_models)
-    for (const [pn, p] of Object.entries(u.ports)) {
-      portName.set(p.id, `${u.name}.${pn}`)
-    }
-  for (const a of doc.arcs) {
-    const label = `${portName.get(a.source)}->${portName.get(a.destination)}`
-    arcOf.set(a.source, label)
-    arcOf.set(a.destination, label)
-  }
-  const label = (u: string, port: string | null, portId: number | null, key: string) =>
-    portId !== null && arcOf.has(portId)
-      ? `${arcOf.get(portId)}:${key}`
-      : `${u}${port ? '.' + port : ''}:${key}`
+    for (const [pn, p] of Object.entries(u.ports)) portName.set(p.id, `${u.name}.${pn}`)
   const visit = (props: Props | undefined, f: (key: string, d: Data, unit: string) => void) => {
     for (const [key, p] of Object.entries(props ?? {}))
-      for (const d of p.data) f(key, d, p.unit || 'dimensionless')
+      for (const d of p.data)
+        f(
+          d.discrete_indexes?.length ? `${key}[${d.discrete_indexes.join(',')}]` : key,
+          d,
+          p.unit || 'dimensionless',
+        )
   }
   for (const u of doc.unit_models) {
-    visit(u.properties, (k, d) => where.set(d.id, where.get(d.id) ?? label(u.name, null, null, k)))
+    visit(u.properties, (k, d) => where.set(d.id, where.get(d.id) ?? `${u.name}:${k}`))
     for (const [pn, p] of Object.entries(u.ports))
-      visit(p.properties, (k, d) => where.set(d.id, where.get(d.id) ?? label(u.name, pn, p.id, k)))
+      visit(p.properties, (k, d) => where.set(d.id, where.get(d.id) ?? `${u.name}.${pn}:${k}`))
   }
   for (const e of doc.expressions ?? []) where.set(e.id, `expr:${e.name}`)
   const formula = (s: string | undefined) =>
     s?.replace(/\bid_(\d+)\b/g, (_m, n: string) => `{${where.get(Number(n)) ?? '?' + n}}`)
   const values: Record<string, unknown> = {}
-  const add = (key: string, d: Data, unit: string, seed: boolean) => {
+  const add = (label: string, d: Data, unit: string) => {
     const v = Array.isArray(d.value) ? d.value[0] : d.value
-    if (v === undefined || v === null) {
-      if (!(key in values)) values[key] = { value: null }
-      return
-    }
-    values[key] = {
-      unit,
-      value: v,
-      guess: d.guess === true || seed,
-      ...(d.constraint ? { constraint: formula(d.constraint) } : {}),
-      ...(d.controlled != null ? { controlled: where.get(d.controlled) } : {}),
-    }
+    values[label] =
+      v === undefined || v === null
+        ? { value: null }
+        : {
+            unit,
+            value: v,
+            guess: d.guess === true,
+            ...(d.constraint ? { constraint: formula(d.constraint) } : {}),
+            ...(d.controlled != null ? { controlled: where.get(d.controlled) } : {}),
+          }
   }
   const units: Record<string, unknown> = {}
   for (const u of doc.unit_models) {
@@ -112,26 +103,18 @@ function normalise(doc: AhuoraDoc) {
       ]),
     )
     units[u.name] = { type: u.type, args: stripSides, ports: Object.keys(u.ports).sort() }
-    visit(u.properties, (k, d, unit) => add(label(u.name, null, null, k), d, unit, false))
+    visit(u.properties, (k, d, unit) => add(`${u.name}:${k}`, d, unit))
+    for (const [pn, p] of Object.entries(u.ports))
+      visit(p.properties, (k, d, unit) => add(`${u.name}.${pn}:${k}`, d, unit))
   }
-  // outlet ends first so that an arc's own values win over the inlet end's seeds
-  for (const dir of ['outlet', 'inlet'])
-    for (const u of doc.unit_models)
-      for (const [pn, p] of Object.entries(u.ports)) {
-        const isOutlet =
-          doc.arcs.some((a) => a.source === p.id) ||
-          (!doc.arcs.some((a) => a.destination === p.id) && /outlet/i.test(pn))
-        if ((dir === 'outlet') !== isOutlet) continue
-        const seed = doc.arcs.some((a) => a.destination === p.id)
-        visit(p.properties, (k, d, unit) => {
-          const l = label(u.name, pn, p.id, k)
-          if (seed && l in values && (values[l] as { value: unknown }).value !== null) return
-          add(l, d, unit, seed)
-        })
-      }
   return {
     units,
-    arcs: [...new Set(arcOf.values())].sort(),
+    arcs: doc.arcs
+      .map((a) => {
+        const { id: _id, source, destination, ...rest } = a as typeof a & Record<string, unknown>
+        return { from: portName.get(source), to: portName.get(destination), ...rest }
+      })
+      .sort((a, b) => String(a.from).localeCompare(String(b.from))),
     values,
     expressions: (doc.expressions ?? []).map((e) => ({
       name: e.name,

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely'
 import * as m0001 from './0001-users-tokens.ts'
 import * as m0002 from './0002-flowsheets.ts'
 import * as m0003 from './0003-indexed-properties.ts'
+import * as m0004 from './0004-inlet-end-properties.ts'
 
 /** Every migration, in order (a static map: no filesystem scanning, works from any bundle). */
 export const migrations: Record<string, Migration> = {
   '0001-users-tokens': m0001,
   '0002-flowsheets': m0002,
   '0003-indexed-properties': m0003,
+  '0004-inlet-end-properties': m0004,
 }
