@@ -126,7 +126,7 @@ export const phaseSeparator: UnitFactory = (ctx) => {
       let hV = x[inl.h]
       let hL = x[inl.h]
       try {
-        const st = inl.pkg.propsPH(x[inl.P], x[inl.h]).state
+        const st = inl.props(x).state
         xx = st.x ?? 1
         if (xx > 0 && xx < 1) {
           const sat = inl.pkg.saturationP(x[inl.P])

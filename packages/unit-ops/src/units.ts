@@ -231,7 +231,7 @@ export const pump: UnitFactory = (ctx) => {
     init(x, known) {
       initPressure(x, known, inl, out, dP, ratioP, 2)
       try {
-        const rho = inl.pkg.propsPH(x[inl.P], x[inl.h]).state.rho
+        const rho = inl.props(x).state.rho
         const wf = ((x[inl.F] * M) / rho) * x[dP]
         const e = x[eff] > 0 ? x[eff] : 0.75
         setIf(x, known, wFluid, wf)
@@ -361,7 +361,7 @@ function isentropic(kind: 'compressor' | 'turbine'): UnitFactory {
       init(x, known) {
         initPressure(x, known, inl, out, dP, ratioP, kind === 'compressor' ? 2 : 0.5)
         try {
-          const s = inl.pkg.propsPH(x[inl.P], x[inl.h]).state.s
+          const s = inl.props(x).state.s
           const st = inl.pkg.flashPS(x[out.P], s)
           setIf(x, known, hIs, st.h)
           const e = known(eff) ? x[eff] : 0.8

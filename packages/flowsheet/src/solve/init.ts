@@ -28,7 +28,7 @@ export function initialize(b: Built, x: Float64Array): void {
       if (!op) continue
       const ports = byUnitPorts.get(uid) ?? []
       const inlets = ports.filter((p) => p.port.direction === 'inlet')
-      for (const p of inlets) seedPort(b, p, x, known, false)
+      for (const p of inlets) seedPort(b, p, x, known, false, false)
       // an unset torn inlet starts from a sibling inlet's state (recycles into mixers)
       const ref = inlets.find((p) =>
         [p.stream.F, p.stream.h, p.stream.P].every((i) => Number.isFinite(x[i])),
@@ -63,10 +63,12 @@ function seedPort(
   x: Float64Array,
   known: (i: number) => boolean,
   fillDefaults: boolean,
+  overwrite = !fillDefaults,
 ): void {
   const s: Stream = p.stream
   const seeds = b.portSeeds.get(p.port.id) ?? {}
-  const free = (i: number) => !known(i) || !Number.isFinite(x[i])
+  // inlets: fill what is still unset; outlets: the spec overrides the unit's own guess
+  const free = (i: number) => !known(i) && (overwrite || !Number.isFinite(x[i]))
   if (seeds.mass !== undefined && free(s.F)) x[s.F] = seeds.mass / s.pkg.molarMass
   try {
     if (seeds.T !== undefined && seeds.x !== undefined && free(s.P) && free(s.h)) {

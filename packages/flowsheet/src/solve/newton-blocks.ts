@@ -16,9 +16,10 @@ export interface BlockSolveResult {
 /** Residual scale of each equation at x: max(eq.scale, sum_k |dr/dx_k| max(|x_k|, scale_k)). */
 export function rowScales(sys: EquationSystem, rows: number[], x: Float64Array): Float64Array {
   const out = new Float64Array(rows.length)
+  let g = new Float64Array(8)
   rows.forEach((r, i) => {
     const e = sys.eqs[r]
-    const g = new Float64Array(e.vars.length)
+    if (g.length < e.vars.length) g = new Float64Array(e.vars.length)
     let m = e.scale
     try {
       e.f(x, g)
