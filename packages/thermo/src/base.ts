@@ -75,6 +75,8 @@ export abstract class FlashPackage implements PropertyPackage {
     this.triple = info.triple
   }
 
+  /** true when stateTRho is a direct evaluation (no iteration) */
+  protected readonly cheapTRho: boolean = false
   /** Single-phase state at (T [K], P [Pa]) on a branch; rhoGuess [kg/m3] may be NaN. */
   protected abstract stateTP(
     T: number,
@@ -530,12 +532,29 @@ export abstract class FlashPackage implements PropertyPackage {
       d.s = chain(o.dsdT * M, o.dsdrho * M)
       d.u = chain(o.dudT * M, o.dudrho * M)
       d.x = { dP: 0, dh: 0 }
-      // cp: fourth-order central differences of cp(T, P) on the same branch
-      const br: Branch =
-        state.phase === 'liquid' ? 'liquid' : state.phase === 'vapor' ? 'vapor' : 'any'
       const T = o.T
       const rho0 = o.rho
       const eT = 1e-4 * T
+      if (this.cheapTRho) {
+        // cp: fourth-order central differences of cp(T, rho)
+        const er = 1e-4 * rho0
+        const cp = (TT: number, rr: number) => this.stateTRho(TT, rr, this.stL).cp * M
+        const cpT =
+          (8 * (cp(T + eT, rho0) - cp(T - eT, rho0)) -
+            cp(T + 2 * eT, rho0) +
+            cp(T - 2 * eT, rho0)) /
+          (12 * eT)
+        const cpr =
+          (8 * (cp(T, rho0 + er) - cp(T, rho0 - er)) -
+            cp(T, rho0 + 2 * er) +
+            cp(T, rho0 - 2 * er)) /
+          (12 * er)
+        d.cp = chain(cpT, cpr)
+        return { state, d }
+      }
+      // cp: fourth-order central differences of cp(T, P) on the same branch
+      const br: Branch =
+        state.phase === 'liquid' ? 'liquid' : state.phase === 'vapor' ? 'vapor' : 'any'
       const eP = 1e-4 * P
       const cp = (TT: number, PP: number) => this.stateTP(TT, PP, br, rho0, this.stL).cp * M
       const cpT =

@@ -2,7 +2,7 @@
 import { badInput } from './errors.ts'
 import { loadFluid } from './helmholtz/fluid.ts'
 import { HelmholtzPackage } from './helmholtz/package.ts'
-import { If97Package, if97GuessT, if97SatGuess } from './if97/package.ts'
+import { If97Package, if97GuessRho, if97GuessT, if97SatGuess } from './if97/package.ts'
 import type { PropertyPackage } from './types.ts'
 
 export const PACKAGE_NAMES = ['helmholtz', 'if97'] as const
@@ -20,7 +20,12 @@ function create(name: PackageName, compound: string): PropertyPackage {
       version: 'IAPWS-95 (R6-95(2018))',
       bounds: { Tmin: 273.15, Tmax: 1273.15, Pmin: 1e-3, Pmax: 1e9 },
       // IF97's backward equations seed the iterations (water only); results are IAPWS-95
-      guess: { T: if97GuessT, sat: if97SatGuess, margin: { h: 2e3, s: 5, u: 2e3 } },
+      guess: {
+        T: if97GuessT,
+        rho: if97GuessRho,
+        sat: if97SatGuess,
+        margin: { h: 2e3, s: 5, u: 2e3 },
+      },
     })
   }
   return new If97Package()

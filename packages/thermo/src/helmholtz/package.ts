@@ -22,6 +22,8 @@ export interface GuessProvider {
   T(P: number, y: number, k: YKind, branch: Branch): number
   /** approximate saturation at P [Pa]: Tsat [K] and y of both phases (mass basis), or null */
   sat?(P: number, k: YKind): { T: number; yL: number; yV: number } | null
+  /** a density [kg/m3] at (T [K], P [Pa]) on a branch, NaN if unknown */
+  rho?(T: number, P: number, branch: Branch): number
   /** how far (mass basis, J/kg or J/(kg K)) y must lie outside the approximate dome */
   margin?: { h: number; s: number; u: number }
 }
@@ -37,6 +39,7 @@ export class HelmholtzPackage extends FlashPackage {
   readonly fluid: HelmholtzFluid
   readonly props: HelmholtzProps
   private readonly guess: GuessProvider | undefined
+  protected override readonly cheapTRho = true
   private readonly buf = new Float64Array(3)
   private readonly bufV = new Float64Array(3)
   // saturation cache at the last T (densities and pressure)
@@ -272,13 +275,16 @@ export class HelmholtzPackage extends FlashPackage {
     rhoGuess: number,
     o: TRhoProps,
   ): TRhoProps {
-    const g = Number.isNaN(rhoGuess)
-      ? branch === 'vapor'
-        ? P / (this.R * T)
-        : branch === 'liquid'
-          ? this.ancRhoL(Math.min(T, this.Tc))
-          : Math.min(P / (this.R * T), this.rhoc)
-      : rhoGuess
+    const gp = Number.isNaN(rhoGuess) && this.guess?.rho ? this.guess.rho(T, P, branch) : NaN
+    const g = !Number.isNaN(rhoGuess)
+      ? rhoGuess
+      : gp > 0
+        ? gp
+        : branch === 'vapor'
+          ? P / (this.R * T)
+          : branch === 'liquid'
+            ? this.ancRhoL(Math.min(T, this.Tc))
+            : Math.min(P / (this.R * T), this.rhoc)
     return this.props.eval(T, this.solveRho(T, P, branch, g), o)
   }
 
@@ -375,8 +381,12 @@ export class HelmholtzPackage extends FlashPackage {
       liquid = P >= this.cTp
       gl = this.cTrl
     }
-    return liquid
-      ? this.solveRho(T, P, 'liquid', gl)
-      : this.solveRho(T, P, 'vapor', P / (this.R * T))
+    const br = liquid ? 'liquid' : 'vapor'
+    const gp = this.guess?.rho ? this.guess.rho(T, P, br) : NaN
+    return gp > 0
+      ? this.solveRho(T, P, br, gp)
+      : liquid
+        ? this.solveRho(T, P, 'liquid', gl)
+        : this.solveRho(T, P, 'vapor', P / (this.R * T))
   }
 }

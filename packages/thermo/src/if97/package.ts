@@ -243,3 +243,16 @@ export function if97SatGuess(P: number, k: YKind): { T: number; yL: number; yV: 
   const pick = (o: TRhoProps) => (k === 'h' ? o.h : k === 's' ? o.s : o.u)
   return { T, yL: pick(satL), yV: pick(satV) }
 }
+
+const rhoTmp = new TRhoProps()
+/** IF97 density [kg/m3] at (T [K], P [Pa]) on a branch from regions 1 and 2; NaN elsewhere. */
+export function if97GuessRho(T: number, P: number, branch: Branch): number {
+  const p = P / 1e6
+  if (!(p > 0) || p > I.pmax || T < I.Tmin) return NaN
+  if (branch === 'liquid') return T <= I.T13 ? I.region1(T, P, rhoTmp).rho : NaN
+  if (branch === 'vapor') {
+    if (T > I.T25 || (T > I.T13 && p > I.pB23(T))) return NaN
+    return I.region2(T, P, rhoTmp).rho
+  }
+  return NaN
+}
