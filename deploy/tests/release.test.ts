@@ -343,3 +343,57 @@ describe('Argo CD', () => {
         expect(existsSync(join(repoRoot, v.replace('$values/', ''))), v).toBe(true)
   })
 })
+
+describe('runtime image contents', () => {
+  it('every package the programs import at run time is a production dependency (npm ci --omit=dev)', () => {
+    const roots = [
+      'apps/api/src',
+      'apps/solver-service/src',
+      'apps/cli/src',
+      'apps/cli/bin',
+      'tools/loadtest/src',
+    ]
+    for (const d of readdirSync(join(repoRoot, 'packages'))) roots.push(`packages/${d}/src`)
+    const prod = new Set<string>()
+    for (const ws of workspaceDirs()) {
+      if (ws === 'apps/web' || ws === 'e2e') continue
+      for (const dep of Object.keys(JSON.parse(read(`${ws}/package.json`)).dependencies ?? {}))
+        prod.add(dep)
+    }
+    const missing = new Set<string>()
+    let files = 0
+    const walk = (rel: string) => {
+      const abs = join(repoRoot, rel)
+      if (!existsSync(abs)) return
+      for (const e of readdirSync(abs, { withFileTypes: true })) {
+        const r = `${rel}/${e.name}`
+        if (e.isDirectory()) {
+          if (!['node_modules', 'test', 'bench', '__tests__'].includes(e.name)) walk(r)
+        } else if (
+          /\.(ts|mts|mjs|js)$/.test(e.name) &&
+          !/\.(test|int\.test|e2e\.test)\.ts$/.test(e.name)
+        ) {
+          files++
+          const text = readFileSync(join(repoRoot, r), 'utf8')
+          for (const m of text.matchAll(
+            /^\s*(?:import|export)\s[^'"]*?from\s+'([^'.][^']*)'|import\('([^'.][^']*)'\)/gm,
+          )) {
+            const spec = m[1] ?? m[2]
+            if (spec.startsWith('node:') || spec.startsWith('@rere/')) continue
+            // k6/*: modules of the k6 runtime inside generated k6 scripts (template text);
+            // prettier: dynamically imported only when `rere loadtest` writes a k6 script
+            if (spec.startsWith('k6') || (spec === 'prettier' && m[2])) continue
+            if (/^import\s+type\s/.test(m[0].trim())) continue
+            const name = spec.startsWith('@')
+              ? spec.split('/').slice(0, 2).join('/')
+              : spec.split('/')[0]
+            if (!prod.has(name)) missing.add(`${name} (${r})`)
+          }
+        }
+      }
+    }
+    for (const r of roots) walk(r)
+    expect(files).toBeGreaterThan(20)
+    expect([...missing]).toEqual([])
+  })
+})
