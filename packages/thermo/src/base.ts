@@ -19,6 +19,8 @@ import type {
   ThermoState,
 } from './types.ts'
 
+const SAT_RING = 16
+
 export type Branch = 'liquid' | 'vapor' | 'any'
 export type YKind = 'h' | 's' | 'u'
 
@@ -92,7 +94,34 @@ export abstract class FlashPackage implements PropertyPackage {
   /** Saturated phases at T (T < Tc) into L and V; returns the saturation pressure [Pa]. */
   protected abstract satTfill(T: number, L: TRhoProps, V: TRhoProps): number
   /** Saturation at P (P < pc): fill cP, cPT, cPL, cPV. */
-  protected abstract satP(P: number): void
+  protected abstract satPCompute(P: number): void
+
+  // a small ring of recent saturation states (a flowsheet solve revisits a few pressures)
+  private readonly ringP = new Float64Array(SAT_RING).fill(NaN)
+  private readonly ringT = new Float64Array(SAT_RING)
+  private readonly ringL = Array.from({ length: SAT_RING }, () => new TRhoProps())
+  private readonly ringV = Array.from({ length: SAT_RING }, () => new TRhoProps())
+  private ringNext = 0
+
+  /** Saturation at P (P < pc) into cP, cPT, cPL, cPV, from the cache when possible. */
+  protected satP(P: number): void {
+    if (P === this.cP) return
+    for (let i = 0; i < SAT_RING; i++)
+      if (this.ringP[i] === P) {
+        Object.assign(this.cPL, this.ringL[i])
+        Object.assign(this.cPV, this.ringV[i])
+        this.cPT = this.ringT[i]
+        this.cP = P
+        return
+      }
+    this.satPCompute(P)
+    const i = this.ringNext
+    this.ringNext = (i + 1) % SAT_RING
+    this.ringP[i] = P
+    this.ringT[i] = this.cPT
+    Object.assign(this.ringL[i], this.cPL)
+    Object.assign(this.ringV[i], this.cPV)
+  }
   /** dTsat/dP [K/Pa] along the saturation line (Clausius-Clapeyron by default). */
   protected dTsatdP(_P: number, L: TRhoProps, V: TRhoProps): number {
     return (1 / V.rho - 1 / L.rho) / (V.s - L.s)

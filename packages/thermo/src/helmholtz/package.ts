@@ -183,8 +183,7 @@ export class HelmholtzPackage extends FlashPackage {
    * Phase equilibrium at P: Newton in (T, rhoL, rhoV) on pL = P, pV = P, gL = gV.
    * Fills the P cache (Tsat and both saturated states). No range checks.
    */
-  protected satP(P: number): void {
-    if (P === this.cP) return
+  protected satPCompute(P: number): void {
     if (P >= this.pc) {
       this.props.eval(this.Tc, this.rhoc, this.cPL)
       this.props.eval(this.Tc, this.rhoc, this.cPV)

@@ -155,8 +155,7 @@ export class If97Package extends FlashPackage {
     return P
   }
 
-  protected satP(P: number): void {
-    if (P === this.cP) return
+  protected satPCompute(P: number): void {
     const T = I.Tsat4(P / 1e6)
     if (T <= I.T13) {
       I.region1(T, P, this.cPL)
