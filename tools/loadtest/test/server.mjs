@@ -77,7 +77,8 @@ function route(req, res, body) {
     res.writeHead(302, { location: '/status/200' })
     return res.end()
   }
-  if (p === '/__stats') return json(res, 200, { requests, flowsheets: [...sheets.keys()], deleted })
+  if (p === '/__stats')
+    return json(res, 200, { requests, flowsheets: [...sheets.keys()], deleted, pid: process.pid })
   if (p === '/api/status/') return json(res, 200, { status: 'ok', version: 'fake' })
   if (TOKEN && req.headers.authorization !== `Bearer ${TOKEN}`)
     return json(res, 401, {
