@@ -37,10 +37,12 @@ export async function propertyRoutes(
             value: {
               anyOf: [{ type: 'number', minimum: -1e300, maximum: 1e300 }, { type: 'null' }],
             },
-            unit: { type: 'string', minLength: 1, maxLength: 60 },
+            unit: { type: 'string', minLength: 1, maxLength: 60, pattern: S.NO_NUL },
             fixed: { type: 'boolean' },
             guess: { type: 'boolean' },
-            constraint: { anyOf: [{ type: 'string', maxLength: 2000 }, { type: 'null' }] },
+            constraint: {
+              anyOf: [{ type: 'string', maxLength: 2000, pattern: S.NO_NUL }, { type: 'null' }],
+            },
             controlled: { anyOf: [S.id, { type: 'null' }] },
           },
         },

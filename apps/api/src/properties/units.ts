@@ -13,6 +13,16 @@ import {
   fromSIKind,
 } from '@rere/units'
 
+/** `obj[key]` for own keys only (no `__proto__` / `constructor` surprises from user input). */
+function own<T>(obj: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined
+}
+
+/** The quantity kind `kind`, or undefined when Rere does not know it. */
+export function kindInfo(kind: string) {
+  return own(QUANTITY_KINDS, kind)
+}
+
 /** Quantity kinds of the IDAES property names Rere knows (others: inferred from the unit). */
 export const KIND_OF_KEY: Record<string, string> = {
   temperature: 'temperature',
@@ -44,7 +54,7 @@ export const KIND_OF_KEY: Record<string, string> = {
 
 /** The quantity kind of a property: its key's, or the first kind whose dimension fits `unit`. */
 export function kindFor(key: string, unit: string | null | undefined): string {
-  const known = KIND_OF_KEY[key] ?? KIND_OF_KEY[key.replace(/^.*\./, '')]
+  const known = own(KIND_OF_KEY, key) ?? own(KIND_OF_KEY, key.replace(/^.*\./, ''))
   if (known) return known
   try {
     const si = siUnitOf(unit)
@@ -57,11 +67,18 @@ export function kindFor(key: string, unit: string | null | undefined): string {
 
 /** Default display unit of a kind (the editor's first choice), else SI of `unit`. */
 export function defaultUnitOf(kind: string): string {
-  return QUANTITY_KINDS[kind]?.choices[0] ?? 'dimensionless'
+  return kindInfo(kind)?.choices[0] ?? 'dimensionless'
 }
 
 function withField(e: unknown, field: string): never {
-  if (isAppError(e) && e.code.startsWith('UNITS_')) {
+  if (!isAppError(e)) {
+    // a unit string the parser trips over is still just an unknown unit
+    throw new AppError('UNITS_UNKNOWN', `unknown unit: ${(e as Error)?.message ?? String(e)}`, {
+      details: { field },
+      cause: e,
+    })
+  }
+  if (e.code.startsWith('UNITS_')) {
     throw new AppError(e.code, e.message, {
       statusCode: 400,
       details: { ...(e.details ?? {}), field },
@@ -73,14 +90,14 @@ function withField(e: unknown, field: string): never {
 
 /** A blank unit (Ahuora documents leave computed values' units empty) means the kind's SI unit. */
 export function effectiveUnit(unit: string | null | undefined, kind: string): string {
-  return unit ? unit : (QUANTITY_KINDS[kind]?.si ?? 'dimensionless')
+  return unit ? unit : (kindInfo(kind)?.si ?? 'dimensionless')
 }
 
 /** The SI unit (pint spelling) of a property of `kind` written in `unit`. */
 export function unitSIOf(unit: string, kind: string, field = 'unit'): string {
   unit = effectiveUnit(unit, kind)
   try {
-    const k = QUANTITY_KINDS[kind]
+    const k = kindInfo(kind)
     if (k) {
       // checks the dimension too
       toSIKind(1, unit, kind)
@@ -96,7 +113,7 @@ export function unitSIOf(unit: string, kind: string, field = 'unit'): string {
 export function valueToSI(value: number, unit: string, kind: string, field = 'unit'): number {
   unit = effectiveUnit(unit, kind)
   try {
-    return QUANTITY_KINDS[kind] ? toSIKind(value, unit, kind) : toSI(value, unit)
+    return kindInfo(kind) ? toSIKind(value, unit, kind) : toSI(value, unit)
   } catch (e) {
     return withField(e, field)
   }
@@ -105,7 +122,11 @@ export function valueToSI(value: number, unit: string, kind: string, field = 'un
 /** SI value -> `unit`. */
 export function valueFromSI(valueSI: number, unit: string, kind: string): number {
   unit = effectiveUnit(unit, kind)
-  return QUANTITY_KINDS[kind] ? fromSIKind(valueSI, unit, kind) : fromSI(valueSI, unit)
+  try {
+    return kindInfo(kind) ? fromSIKind(valueSI, unit, kind) : fromSI(valueSI, unit)
+  } catch (e) {
+    return withField(e, 'unit')
+  }
 }
 
 /** Throws UNITS_UNKNOWN (field `unit`) unless `unit` parses. */

@@ -8,7 +8,9 @@ export const idParams = {
   additionalProperties: false,
   properties: { id },
 } as const
-export const name = { type: 'string', minLength: 1, maxLength: 200 } as const
+/** no NUL characters: PostgreSQL text cannot hold them */
+export const NO_NUL = '^[^\\u0000]*$'
+export const name = { type: 'string', minLength: 1, maxLength: 200, pattern: NO_NUL } as const
 export const coord = { type: 'number', minimum: -1e7, maximum: 1e7 } as const
 export const ifMatchHeader = {
   type: 'object',

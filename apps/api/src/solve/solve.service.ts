@@ -15,7 +15,7 @@ import {
 } from '@rere/contract'
 import type { DB } from '../db/schema.ts'
 import { notFound, ownedFlowsheet } from '../flowsheets/access.ts'
-import { KIND_OF_KEY, kindFor, valueFromSI } from '../properties/units.ts'
+import { kindFor, valueFromSI } from '../properties/units.ts'
 import {
   buildSolverDocument,
   loadSheet,
@@ -173,7 +173,7 @@ export function assembleResult(
     let value: number | null = p.value
     if (solved.has(p.id) && valueSI !== null) {
       try {
-        value = valueFromSI(valueSI, p.unit, p.quantity || KIND_OF_KEY[p.key] || '')
+        value = valueFromSI(valueSI, p.unit, p.quantity || kindFor(p.key, p.unit))
       } catch {
         value = valueSI
       }

@@ -45,7 +45,7 @@ export async function unitopRoutes(
           additionalProperties: false,
           properties: {
             flowsheetOwner: S.id,
-            objectType: { type: 'string', minLength: 1, maxLength: 60 },
+            objectType: { type: 'string', minLength: 1, maxLength: 60, pattern: S.NO_NUL },
             componentName: S.name,
             x: S.coord,
             y: S.coord,

@@ -152,6 +152,55 @@ describe('flowsheets', () => {
   })
 })
 
+describe('hostile input', () => {
+  it('answers 4xx, never 5xx, to strings PostgreSQL cannot hold and prototype names', async () => {
+    const f = await createPumpSheet(alice, 'hostile')
+    const T = prop(f.s1, 'temperature')
+    const cases: [string, string, unknown][] = [
+      ['POST', '/api/flowsheets/', { name: 'nul\u0000name' }],
+      ['PATCH', `/api/core/propertyinfo/${T.id}/`, { unit: '__proto__' }],
+      ['PATCH', `/api/core/propertyinfo/${T.id}/`, { unit: 'constructor', value: 1 }],
+      ['PATCH', `/api/core/propertyinfo/${T.id}/`, { value: 1e300, unit: 'degC' }],
+      ['PATCH', `/api/core/propertyinfo/${T.id}/`, { constraint: "'; drop table users; --" }],
+      [
+        'POST',
+        '/api/flowsheets/import/',
+        {
+          format: 'rere',
+          document: { objects: [{ ref: 1, objectType: 'pump', args: { a: 'x\u0000' } }] },
+        },
+      ],
+      [
+        'POST',
+        '/api/flowsheets/import/',
+        {
+          format: 'ahuora',
+          document: {
+            unit_models: [
+              {
+                id: 1,
+                type: 'pump',
+                name: 'P',
+                ports: {},
+                properties: { __proto__x: { data: [{ id: 1, value: 1 }], unit: 'toString' } },
+              },
+            ],
+          },
+        },
+      ],
+    ]
+    for (const [method, url, payload] of cases) {
+      const r = await alice.inject({ method: method as 'POST', url, payload: payload as object })
+      expect(r.statusCode, `${method} ${url} ${JSON.stringify(payload)}: ${r.body}`).toBeLessThan(
+        500,
+      )
+      expect(r.statusCode === 200 || r.statusCode === 201 || r.statusCode === 400).toBe(true)
+    }
+    const users = await t.database.db.selectFrom('users').select('id').execute()
+    expect(users.length).toBeGreaterThan(0)
+  })
+})
+
 describe('simulation objects (seed routes)', () => {
   it('builds the pump fixture with the seed shapes and SI equivalents', async () => {
     const f = await createPumpSheet(alice)
