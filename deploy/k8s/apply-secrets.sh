@@ -5,11 +5,11 @@
 # secrets/<name>.env (or .txt) is applied as Secret <name> (a .txt file becomes the single key
 # named in the overlay's secretGenerator, e.g. userlist.txt). A missing real file is reported
 # and the example's Secret stays. Safe to rerun; pods pick up changed env on their next restart
-# (`kubectl -n rere rollout restart deployment`).
+# (`kubectl -n rere rollout restart deployment`). SECRETS_DIR overrides the folder (tests).
 set -euo pipefail
 overlay=${1:?usage: apply-secrets.sh OVERLAY [--dry-run]}
 dry=${2:-}
-dir="$(cd "$(dirname "$0")" && pwd)/overlays/$overlay/secrets"
+dir=${SECRETS_DIR:-"$(cd "$(dirname "$0")" && pwd)/overlays/$overlay/secrets"}
 ns=${RERE_NAMESPACE:-rere}
 [ -d "$dir" ] || { echo "no such overlay secrets folder: $dir" >&2; exit 2; }
 declare -A key=([pgbouncer-userlist]=userlist.txt [authenticated-emails]=authenticated-emails.txt)

@@ -5,7 +5,17 @@
  * Services and references that resolve, Traefik routes and the network policies as an
  * allow/deny matrix.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import {
+  copyFileSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { promisify } from 'node:util'
 import { join } from 'node:path'
 import { Ajv } from 'ajv'
 import { describe, expect, it } from 'vitest'
@@ -21,12 +31,14 @@ import {
   kustomize,
   matchLabels,
   parseEnvFile,
+  parseYamlDocs,
   podSpec,
   workloads,
   type Obj,
 } from './lib/render.ts'
 import { ingressRouteSchema, middlewareSchema, parseRule } from './lib/traefik-v3.ts'
 
+const run = promisify(execFile)
 const overlays = ['overlays/k3s-pi', 'overlays/generic', 'overlays/k3s-pi-experiment']
 const ajv = new Ajv({ allErrors: true, strict: false })
 const checkMiddleware = ajv.compile(middlewareSchema)
@@ -570,4 +582,39 @@ describe('storage', () => {
       expect(userlist.trim()).toBe(`"${pg.POSTGRES_USER}" "${pg.POSTGRES_PASSWORD}"`)
     }
   })
+})
+
+describe('apply-secrets.sh', () => {
+  for (const overlay of ['k3s-pi', 'generic']) {
+    it(`${overlay}: real files become the same Secrets, with the same keys, as the generators make`, async () => {
+      const src = join(k8sDir, 'overlays', overlay, 'secrets')
+      const tmp = mkdtempSync(join(tmpdir(), 'rere-secrets-'))
+      for (const f of readdirSync(src)) {
+        copyFileSync(join(src, f), join(tmp, f))
+        copyFileSync(join(src, f), join(tmp, f.replace('.example.', '.')))
+      }
+      const script = join(k8sDir, 'apply-secrets.sh')
+      const { stdout } = await run('bash', [script, overlay, '--dry-run'], {
+        env: { ...process.env, SECRETS_DIR: tmp },
+      })
+      const applied = parseYamlDocs(stdout).filter((o) => o.kind === 'Secret')
+      const generated = kustomize(`overlays/${overlay}`).filter((o) => o.kind === 'Secret')
+      const shape = (list: Obj[]) =>
+        Object.fromEntries(list.map((o) => [o.metadata.name, Object.keys(o.data).sort()]))
+      expect(shape(applied)).toEqual(shape(generated))
+      // same content as the example (the real file here is a copy of it)
+      for (const a of applied) {
+        const g = generated.find((o) => o.metadata.name === a.metadata.name)!
+        for (const [k, v] of Object.entries<string>(a.data))
+          expect(Buffer.from(v, 'base64').toString(), `${a.metadata.name}/${k}`).toBe(
+            Buffer.from(String(g.data[k]).replace(/\s+/g, ''), 'base64').toString(),
+          )
+      }
+      // a missing real file is reported with exit code 1
+      rmSync(join(tmp, 'postgres.env'))
+      await expect(
+        run('bash', [script, overlay, '--dry-run'], { env: { ...process.env, SECRETS_DIR: tmp } }),
+      ).rejects.toMatchObject({ code: 1 })
+    })
+  }
 })
