@@ -1,20 +1,10 @@
 import { useState } from 'react'
 import type { SolveResult, StreamResult } from '../api/types.ts'
 import { downloadText } from '../lib/download.ts'
+import { DEFAULT_UNITS, type DisplayUnits } from '../lib/displayUnits.ts'
 import { QUANTITY_KINDS, formatNumber, fromSI, quantityOf, unitLabel } from '../lib/units.ts'
 
-export type DisplayUnits = Record<
-  'temperature' | 'pressure' | 'flow' | 'enthalpy' | 'entropy' | 'power',
-  string
->
-export const DEFAULT_UNITS: DisplayUnits = {
-  temperature: 'degC',
-  pressure: 'kPa',
-  flow: 'mol/s',
-  enthalpy: 'kJ/mol',
-  entropy: 'J/K/mol',
-  power: 'kW',
-}
+export { DEFAULT_UNITS, type DisplayUnits }
 
 /** Units offered per column: molar and mass basis (the stream has both flows). */
 const CHOICES: Record<keyof DisplayUnits, string[]> = {

@@ -9,6 +9,7 @@ import { ApiError, describeError, setVersion, WriteQueue } from '../api/client.t
 import * as E from '../api/endpoints.ts'
 import type { PropertyInfo, SimulationObject, SolveResult } from '../api/types.ts'
 import { History } from './history.ts'
+import { editorKeys, editorQueries } from './queries.ts'
 
 export type PropPatch = { value?: number | null; unit?: string; fixed?: boolean }
 
@@ -43,15 +44,7 @@ export function streamEnds(s: SimulationObject): {
   }
 }
 
-function keys(fs: number) {
-  return {
-    fs: ['fs', fs] as const,
-    units: ['units', fs] as const,
-    streams: ['streams', fs] as const,
-    analysis: ['analysis', fs] as const,
-    results: ['results', fs] as const,
-  }
-}
+const keys = editorKeys
 
 function putObject(qc: QueryClient, fs: number, o: SimulationObject) {
   const k = isStream(o) ? keys(fs).streams : keys(fs).units
@@ -68,29 +61,14 @@ function putObject(qc: QueryClient, fs: number, o: SimulationObject) {
 export function useEditor(fsId: number) {
   const qc = useQueryClient()
   const k = useMemo(() => keys(fsId), [fsId])
-  const fs = useQuery({ queryKey: k.fs, queryFn: () => E.getFlowsheet(fsId) })
-  const units = useQuery({ queryKey: k.units, queryFn: () => E.listUnits(fsId) })
-  const streams = useQuery({ queryKey: k.streams, queryFn: () => E.listStreams(fsId) })
-  const catalogue = useQuery({
-    queryKey: ['catalogue'],
-    queryFn: E.getCatalogue,
-    staleTime: Infinity,
-  })
-  const analysis = useQuery({
-    queryKey: k.analysis,
-    queryFn: () => E.getAnalysis(fsId),
-    staleTime: 0,
-  })
+  const q = useMemo(() => editorQueries(fsId), [fsId])
+  const fs = useQuery(q.fs)
+  const units = useQuery(q.units)
+  const streams = useQuery(q.streams)
+  const catalogue = useQuery(q.catalogue)
+  const analysis = useQuery(q.analysis)
   // only a sheet that has been solved has results (no 404 noise in the console)
-  const results = useQuery({
-    enabled: !!fs.data?.latestSolve,
-    queryKey: k.results,
-    queryFn: () =>
-      E.getResults(fsId).catch((e: unknown) => {
-        if (e instanceof ApiError && e.status === 404) return null
-        throw e
-      }),
-  })
+  const results = useQuery({ ...q.results, enabled: !!fs.data?.latestSolve })
 
   const [history] = useState(() => new History())
   useSyncExternalStore(history.subscribe, history.snapshot)
@@ -495,16 +473,19 @@ export function useEditor(fsId: number) {
       }
       qc.setQueryData(k.results, r)
       setLastSolveMs(performance.now() - started)
+      setSolving(null)
       setError(null)
-      // computed values, and the version after the solve (before the next write)
-      await queue.run(async () => {
-        const f = await E.getFlowsheet(fsId)
-        qc.setQueryData(k.fs, f)
-      })
-      await Promise.all([
-        qc.invalidateQueries({ queryKey: k.units }),
-        qc.invalidateQueries({ queryKey: k.streams }),
-      ])
+      // then, in the background: computed values, and the version after the solve (queued, so
+      // the next write waits for it)
+      void queue
+        .run(async () => qc.setQueryData(k.fs, await E.getFlowsheet(fsId)))
+        .then(() =>
+          Promise.all([
+            qc.invalidateQueries({ queryKey: k.units }),
+            qc.invalidateQueries({ queryKey: k.streams }),
+          ]),
+        )
+        .catch((e: unknown) => setError(describeError(e)))
     } catch (e) {
       setError(describeError(e))
     } finally {

@@ -12,6 +12,7 @@ import {
 } from '@rere/units'
 
 export { QUANTITY_KINDS }
+export { formatNumber } from './format.ts'
 
 /** The quantity kind of a property: its declared `quantity`, else from its SI unit and key. */
 export function quantityOf(p: {
@@ -90,15 +91,6 @@ export function toSI(v: number, unit: string, kind?: string): number {
   } catch {
     return NaN
   }
-}
-
-/** Number for display: two decimals in the everyday range, 4 significant digits outside it. */
-export function formatNumber(v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '—'
-  if (v === 0) return '0'
-  const a = Math.abs(v)
-  if (a >= 0.1 && a < 1e6) return v.toFixed(2)
-  return v.toPrecision(4)
 }
 
 /**

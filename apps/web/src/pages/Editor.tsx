@@ -6,19 +6,13 @@ import { describeError } from '../api/client.ts'
 import type { SimulationObject } from '../api/types.ts'
 import { exportFlowsheet, getEnvelope } from '../api/endpoints.ts'
 import { DofIndicator, UnitDofList } from '../components/DofDisplay.tsx'
-import { PropertyPanel } from '../components/PropertyPanel.tsx'
-import {
-  DEFAULT_UNITS,
-  StreamTable,
-  UnitResults,
-  type DisplayUnits,
-} from '../components/Results.tsx'
+import { DEFAULT_UNITS, type DisplayUnits } from '../lib/displayUnits.ts'
 import { Canvas, type Selection } from '../editor/Canvas.tsx'
 import { Palette } from '../editor/Palette.tsx'
 import { useEditor } from '../editor/useEditor.ts'
 import { downloadText, safeFileName } from '../lib/download.ts'
 import { navigate } from '../lib/router.ts'
-import { formatNumber } from '../lib/units.ts'
+import { formatNumber } from '../lib/format.ts'
 
 /** Keyboard-reachable stream creation: a feed for each free inlet, a product for each free outlet. */
 function PortActions({
@@ -43,6 +37,17 @@ function PortActions({
 }
 
 const Diagrams = lazy(() => import('../components/Diagrams.tsx'))
+// the panel and the tables need the unit parser (@rere/units): a chunk of their own, so the
+// canvas is interactive before it arrives
+const PropertyPanel = lazy(() =>
+  import('../components/PropertyPanel.tsx').then((m) => ({ default: m.PropertyPanel })),
+)
+const StreamTable = lazy(() =>
+  import('../components/Results.tsx').then((m) => ({ default: m.StreamTable })),
+)
+const UnitResults = lazy(() =>
+  import('../components/Results.tsx').then((m) => ({ default: m.UnitResults })),
+)
 
 type Tab = 'streams' | 'units' | 'diagrams' | 'log'
 
@@ -229,19 +234,21 @@ function EditorInner({ flowsheetId }: { flowsheetId: number }) {
         </div>
         <aside className="side" aria-label="Inspector">
           {selected ? (
-            <PropertyPanel
-              key={selected.id}
-              obj={selected}
-              typeName={
-                selected.objectType === 'stream'
-                  ? 'Material stream'
-                  : (entry?.displayName ?? selected.objectType)
-              }
-              dof={unitDof}
-              computed={computed}
-              onPatch={(p, patch) => m.actions.setProperty(selected.id, p, patch)}
-              onRename={(n) => void m.actions.rename(selected.id, n)}
-            />
+            <Suspense fallback={<p className="loading">Loading…</p>}>
+              <PropertyPanel
+                key={selected.id}
+                obj={selected}
+                typeName={
+                  selected.objectType === 'stream'
+                    ? 'Material stream'
+                    : (entry?.displayName ?? selected.objectType)
+                }
+                dof={unitDof}
+                computed={computed}
+                onPatch={(p, patch) => m.actions.setProperty(selected.id, p, patch)}
+                onRename={(n) => void m.actions.rename(selected.id, n)}
+              />
+            </Suspense>
           ) : null}
           {selected && selected.objectType !== 'stream' && (
             <PortActions
@@ -300,23 +307,23 @@ function EditorInner({ flowsheetId }: { flowsheetId: number }) {
           aria-labelledby={`tabbtn-${tab}`}
           className="tabpanel"
         >
-          {!result ? (
-            <p>Press Solve (Ctrl+Enter) when the sheet is square.</p>
-          ) : tab === 'streams' ? (
-            <StreamTable result={result} units={units} onUnits={setDisplayUnits} />
-          ) : tab === 'units' ? (
-            <UnitResults result={result} units={units} />
-          ) : tab === 'diagrams' ? (
-            <Suspense fallback={<p>Loading diagrams…</p>}>
+          <Suspense fallback={<p>Loading…</p>}>
+            {!result ? (
+              <p>Press Solve (Ctrl+Enter) when the sheet is square.</p>
+            ) : tab === 'streams' ? (
+              <StreamTable result={result} units={units} onUnits={setDisplayUnits} />
+            ) : tab === 'units' ? (
+              <UnitResults result={result} units={units} />
+            ) : tab === 'diagrams' ? (
               <Diagrams
                 envelope={envelope.data}
                 streams={result.streams}
                 envelopeError={envelope.error ? describeError(envelope.error) : null}
               />
-            </Suspense>
-          ) : (
-            <pre className="log">{(result.log ?? []).join('\n') || 'No log.'}</pre>
-          )}
+            ) : (
+              <pre className="log">{(result.log ?? []).join('\n') || 'No log.'}</pre>
+            )}
+          </Suspense>
         </div>
       </section>
     </main>
