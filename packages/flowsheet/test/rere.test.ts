@@ -441,3 +441,22 @@ describe('warm starts and deadlines', () => {
     expect(r.error?.code).toBe('SOLVER_TIMEOUT')
   })
 })
+
+describe('compiled-sheet cache', () => {
+  it('a sheet solved again with other values equals a fresh solve', async () => {
+    const { clearCompiled } = await import('../src/solve/cache.ts')
+    const a = rerePump({ Pout: [200, 'kPa'] })
+    const b = rerePump({ Pout: [350, 'kPa'], T: [60, 'degC'], F: [10, 'mol/s'] })
+    ok(solveDocument(a))
+    const warm = solveDocument(b, { fullState: true }) // same shape: cache hit
+    clearCompiled()
+    const fresh = solveDocument(b, { fullState: true })
+    ok(warm)
+    expect(warm.ports).toEqual(fresh.ports)
+    expect(warm.unitResults).toEqual(fresh.unitResults)
+    expect(warm.flowsheet.properties).toEqual(fresh.flowsheet.properties)
+    expect(pst(warm, 'P-1', 'outlet').pressure).toBeCloseTo(350000, 6)
+    // and back: the first values again
+    checkRerePump(solveDocument(a, { fullState: true }))
+  })
+})

@@ -52,6 +52,11 @@ export interface Built {
   order: number[]
   /** mass balances dropped as redundant (closed loops), by unit id */
   droppedBalances: number[]
+  /**
+   * for re-use with new values (solve/cache.ts): per specification, in document order (units,
+   * then each unit's ports), where its value lands and what it does with it
+   */
+  specOrder: { target: SpecTarget | null; apply: ((v: number) => void) | null }[]
   /** closed loops whose circulating flow was fixed at its guess (variable names) */
   circulating: string[]
   /** specs turned into guesses because their port is fed by an arc */
@@ -207,38 +212,62 @@ export function buildSystem(model: FlowsheetModel): Built {
     for (const s of specs)
       if (s.controlled !== null && s.value !== null) controlledIds.add(s.controlled)
 
-  const fixVar = (idx: number, spec: Spec, unit: UnitModel, label: string) => {
+  const fixVar = (
+    idx: number,
+    spec: Spec,
+    unit: UnitModel,
+    label: string,
+  ): ((v: number) => void) => {
     const v = sys.vars[idx]
     const prev = fixedBy.get(idx)
     if (v.fixed && prev) {
       // the same variable specified twice (e.g. a shared arc variable on both ends): an equation
       // that DM reports as over-specified unless the values agree
+      const holder = { v: spec.value as number }
       sys.addEq({
-        ...linear(
-          { unitId: unit.id, unitName: unit.name },
-          `${label} = ${spec.value} (also fixed by ${prev.label})`,
-          [[1, idx]],
-          -(spec.value as number),
-          v.scale,
-          v.unit,
-          'spec',
-        ),
+        unitId: unit.id,
+        unitName: unit.name,
+        name: `${label} = ${spec.value} (also fixed by ${prev.label})`,
+        unit: v.unit,
+        scale: v.scale,
+        vars: [idx],
+        kind: 'spec',
         specId: spec.id,
+        f(x, g) {
+          if (g) g[0] = 1
+          return x[idx] - holder.v
+        },
       })
-      return
+      return (val) => {
+        holder.v = val
+      }
     }
     v.fixed = true
     v.value = spec.value as number
     v.seeded = true
     fixedBy.set(idx, { spec, unit, label })
+    return (val) => {
+      sys.vars[idx].value = val
+    }
   }
-  const seed = (idx: number, value: number | null) => {
-    if (value === null || !Number.isFinite(value)) return
+  const seed = (idx: number, value: number | null): ((v: number) => void) | null => {
+    if (value === null || !Number.isFinite(value)) return null
     const v = sys.vars[idx]
-    if (v.fixed) return
+    if (v.fixed) return null
     v.value = value
     v.seeded = true
+    return (val) => {
+      if (Number.isFinite(val)) sys.vars[idx].value = val
+    }
   }
+  const specOrder: Built['specOrder'] = []
+  const chain = (a: ((v: number) => void) | null, b: ((v: number) => void) | null) =>
+    a && b
+      ? (v: number) => {
+          a(v)
+          b(v)
+        }
+      : (a ?? b)
 
   for (const unit of model.units) {
     const op = unitOps.get(unit.id) as UnitOp
@@ -256,11 +285,14 @@ export function buildSystem(model: FlowsheetModel): Built {
           },
         )
       }
-      targets.set(spec, { kind: 'var', index: idx })
+      const target: SpecTarget = { kind: 'var', index: idx }
+      targets.set(spec, target)
+      const order: Built['specOrder'][number] = { target, apply: null }
+      specOrder.push(order)
       const isGuess = spec.guess || spec.constraint !== null || controlledIds.has(spec.id)
       if (spec.value === null) continue
-      if (isGuess) seed(idx, spec.value)
-      else fixVar(idx, spec, unit, label)
+      if (isGuess) order.apply = seed(idx, spec.value)
+      else order.apply = fixVar(idx, spec, unit, label)
     }
     // defaults (e.g. a turbine's efficiency_motor = 1) unless specified
     const given = new Set<string>()
@@ -287,17 +319,16 @@ export function buildSystem(model: FlowsheetModel): Built {
         {}
       for (const spec of port.specs) {
         const key = spec.key
-        if (isStateKey(key))
-          targets.set(spec, {
-            kind: 'var',
-            index: key === 'flow_mol' ? s.F : key === 'enth_mol' ? s.h : s.P,
-          })
-        else
-          targets.set(spec, {
-            kind: 'port',
-            stream: s,
-            key: key === 'mole_frac_phase_comp' ? `${key}[${spec.indexes[0] ?? ''}]` : key,
-          })
+        const target: SpecTarget = isStateKey(key)
+          ? { kind: 'var', index: key === 'flow_mol' ? s.F : key === 'enth_mol' ? s.h : s.P }
+          : {
+              kind: 'port',
+              stream: s,
+              key: key === 'mole_frac_phase_comp' ? `${key}[${spec.indexes[0] ?? ''}]` : key,
+            }
+        targets.set(spec, target)
+        const order: Built['specOrder'][number] = { target, apply: null }
+        specOrder.push(order)
         if (spec.value === null) continue
         if (key === 'mole_frac_comp') {
           if (Math.abs(spec.value - 1) > 1e-9)
@@ -318,20 +349,39 @@ export function buildSystem(model: FlowsheetModel): Built {
           spec.guess || spec.constraint !== null || controlledIds.has(spec.id) || guessByArc
         if (guessByArc && !spec.guess) arcGuesses.push(spec)
         // seeds for initialisation
-        if (key === 'temperature') seeds.T = spec.value
-        else if (key === 'pressure') seeds.P = spec.value
-        else if (key === 'vapor_frac') seeds.x = spec.value
-        else if (key === 'enth_mol') seeds.h = spec.value
-        else if (key === 'flow_mol') seeds.F = spec.value
-        else if (key === 'flow_mass') seeds.mass = spec.value
+        const field =
+          key === 'temperature'
+            ? 'T'
+            : key === 'pressure'
+              ? 'P'
+              : key === 'vapor_frac'
+                ? 'x'
+                : key === 'enth_mol'
+                  ? 'h'
+                  : key === 'flow_mol'
+                    ? 'F'
+                    : key === 'flow_mass'
+                      ? 'mass'
+                      : null
+        const seedField = field
+          ? (v: number) => {
+              seeds[field] = v
+            }
+          : null
+        seedField?.(spec.value)
         if (isStateKey(key)) {
           const idx = key === 'flow_mol' ? s.F : key === 'enth_mol' ? s.h : s.P
-          if (isGuess) seed(idx, spec.value)
-          else fixVar(idx, spec, unit, `${label}.${key}`)
+          const a = isGuess ? seed(idx, spec.value) : fixVar(idx, spec, unit, `${label}.${key}`)
+          order.apply = chain(seedField, a)
           continue
         }
+        order.apply = seedField
         if (isGuess) continue
-        const eq = derivedSpecEquation(owner, s, key, spec.value, `${label}.${key}`)
+        const holder = { v: spec.value }
+        const eq = derivedSpecEquation(owner, s, key, holder, `${label}.${key}`)
+        order.apply = chain(seedField, (v) => {
+          holder.v = v
+        })
         if (!eq)
           throw new AppError(
             'FLOWSHEET_UNKNOWN_PROPERTY',
@@ -377,6 +427,7 @@ export function buildSystem(model: FlowsheetModel): Built {
     tears,
     order,
     droppedBalances,
+    specOrder,
     circulating,
     arcGuesses,
     pkgs,

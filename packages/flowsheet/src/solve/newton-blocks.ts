@@ -48,7 +48,8 @@ export function solveBlocks(
   opts: { deadline?: number; tol?: number; maxIter?: number } = {},
 ): BlockSolveResult {
   const m = st.dm.matching
-  const blocks = blockTriangularize(st.rows, m.rowMatch, m.colMatch)
+  st.blocks ??= blockTriangularize(st.rows, m.rowMatch, m.colMatch)
+  const blocks = st.blocks
   let iterations = 0
   let largest = 0
   for (const blk of blocks) {

@@ -53,10 +53,11 @@ export function derivedSpecEquation(
   owner: Owner,
   s: Stream,
   key: string,
-  value: number,
+  holder: { v: number },
   label: string,
 ): Equation | null {
   const base = { ...owner, kind: 'spec' as const }
+  const value = holder.v
   switch (key) {
     case 'temperature':
       return {
@@ -71,7 +72,7 @@ export function derivedSpecEquation(
             g[0] = p.d.T.dP
             g[1] = p.d.T.dh
           }
-          return p.state.T - value
+          return p.state.T - holder.v
         },
       }
     case 'vapor_frac':
@@ -82,7 +83,7 @@ export function derivedSpecEquation(
         scale: 1e3,
         vars: [s.P, s.h],
         f(x, g) {
-          const { h, dhdP } = saturatedEnthalpy(s.pkg, x[s.P], value)
+          const { h, dhdP } = saturatedEnthalpy(s.pkg, x[s.P], holder.v)
           if (g) {
             g[0] = -dhdP
             g[1] = 1
@@ -100,7 +101,7 @@ export function derivedSpecEquation(
         vars: [s.F],
         f(x, g) {
           if (g) g[0] = M
-          return x[s.F] * M - value
+          return x[s.F] * M - holder.v
         },
       }
     }
@@ -117,7 +118,7 @@ export function derivedSpecEquation(
             g[0] = p.d.s.dP
             g[1] = p.d.s.dh
           }
-          return p.state.s - value
+          return p.state.s - holder.v
         },
       }
     default:

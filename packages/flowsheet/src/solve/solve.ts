@@ -8,6 +8,7 @@ import {
 import { evaluateAll } from '@rere/unit-ops'
 import type { FlowsheetModel } from '../document/model.ts'
 import { buildSystem, type Built } from './build.ts'
+import { getCompiled, putCompiled, shapeKey } from './cache.ts'
 import { addConstraints, type Formulas } from './constraints.ts'
 import { initialize } from './init.ts'
 import { rowScales, solveBlocks } from './newton-blocks.ts'
@@ -45,10 +46,15 @@ export interface Prepared {
 
 /** Build the equation system and analyse its structure (no solve). */
 export function prepare(model: FlowsheetModel): Prepared {
+  const key = shapeKey(model)
+  const hit = key === null ? null : getCompiled(key, model)
+  if (hit) return hit
   const built = buildSystem(model)
   const formulas = addConstraints(built)
   const structure = analyzeStructure(built)
-  return { built, formulas, structure }
+  const prep = { built, formulas, structure }
+  if (key !== null) putCompiled(key, prep)
+  return prep
 }
 
 export function analyzeModel(model: FlowsheetModel, timer = new Timer()): AnalyzeReply {

@@ -1,4 +1,4 @@
-import { dulmageMendelsohn, type DmDecomposition } from '@rere/numerics'
+import { dulmageMendelsohn, type Block, type DmDecomposition } from '@rere/numerics'
 import type { UnitDof, DofStatus } from '@rere/contract'
 import type { Built } from './build.ts'
 
@@ -13,6 +13,8 @@ export interface Structure {
   dof: number
   units: UnitDof[]
   message: string
+  /** block-triangular order (computed by the first solve) */
+  blocks?: Block[]
   /** the first problem found, for the error reply */
   problem: {
     code: string
