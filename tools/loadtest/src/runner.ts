@@ -344,13 +344,41 @@ export async function run(o: RunOptions): Promise<RunResult> {
       sock.write(rawHead)
       tm.sent = performance.now()
     })
+    // The response ends when the server closes (we sent Connection: close), or earlier when the
+    // body is complete by Content-Length or by the last chunk of a chunked body (a server or
+    // proxy that keeps the connection open anyway).
+    let headEnd = -1
+    let bodyLeft = 0
+    let sized = false
+    let chunked = false
+    let tail = ''
     sock.on('data', (chunk: Buffer) => {
       if (Number.isNaN(tm.resp)) tm.resp = performance.now()
-      if (status === 0 && head.length < 64) {
-        head += chunk.toString('latin1', 0, Math.min(chunk.length, 64))
-        const m = /^HTTP\/\d(?:\.\d)? (\d{3})/.exec(head)
-        if (m) status = Number(m[1])
-      }
+      if (headEnd < 0) {
+        head += chunk.toString('latin1')
+        if (status === 0) {
+          const m = /^HTTP\/\d(?:\.\d)? (\d{3})/.exec(head)
+          if (m) status = Number(m[1])
+        }
+        headEnd = head.indexOf('\r\n\r\n')
+        if (headEnd < 0) {
+          if (head.length > 65536) sock.destroy(new Error('header too large'))
+          return
+        }
+        const h = head.slice(0, headEnd).toLowerCase()
+        const cl = /\r\ncontent-length:\s*(\d+)/.exec(h)
+        chunked = /\r\ntransfer-encoding:[^\r]*chunked/.test(h)
+        const got = head.length - headEnd - 4
+        if (cl && !chunked) {
+          sized = true
+          bodyLeft = Number(cl[1]) - got
+        } else if (status === 204 || status === 304) sized = true
+        tail = head.slice(-5)
+        head = ''
+      } else if (sized) bodyLeft -= chunk.length
+      else if (chunked)
+        tail = (tail + chunk.toString('latin1', Math.max(0, chunk.length - 5))).slice(-5)
+      if ((sized && bodyLeft <= 0) || (chunked && tail === '0\r\n\r\n')) end()
     })
     sock.once('end', () => end(status ? undefined : CONN_CODE))
     sock.once('error', (e: Error) => end(errorCodeOf(e)))

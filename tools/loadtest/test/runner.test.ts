@@ -153,6 +153,18 @@ describe('runner: measurements and k6 output', () => {
     expect(f.map((s) => s.tags.error_code)).toEqual(['1050', '1050', '1050'])
     expect(f.every((s) => s.tags.status === '0')).toBe(true)
   })
+  it('finishes a response by Content-Length or last chunk when the server keeps the connection', async () => {
+    for (const path of ['/keepopen', '/chunked']) {
+      const r = await run({
+        scenario: scenario(10, [[0.5, 10]], 5),
+        request: { method: 'GET', url: `${raw.url}${path}` },
+        base: { ...base, httpTimeout: '2s' },
+      })
+      expect(r.completed, path).toBe(5)
+      expect(r.failed, path).toBe(0)
+      expect(r.endMs - r.startMs, path).toBeLessThan(1500)
+    }
+  })
   it('drops iterations when maxVUs are exhausted, adding VUs one at a time', async () => {
     const out = join(dir, 'drops.ndjson')
     const r = await run({

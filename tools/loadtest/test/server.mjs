@@ -159,10 +159,19 @@ function route(req, res, body) {
 }
 
 const RAW_REPLY = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok')
+const RAW_KEEP = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')
 const server = process.env.RAW
   ? net.createServer((sock) => {
       requests++
-      sock.once('data', () => sock.end(RAW_REPLY))
+      sock.once('data', (d) => {
+        const line = d.toString('latin1', 0, 64)
+        // a server that ignores Connection: close (the runner must still finish the request)
+        if (line.includes(' /keepopen ')) sock.write(RAW_KEEP)
+        else if (line.includes(' /chunked ')) {
+          sock.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n')
+          setTimeout(() => sock.write('0\r\n\r\n'), 20)
+        } else sock.end(RAW_REPLY)
+      })
       sock.on('error', () => {})
     })
   : http.createServer((req, res) => {
