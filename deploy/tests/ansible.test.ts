@@ -56,7 +56,7 @@ const rendering = settled(
   ),
 )
 
-describe('ansible', () => {
+describe('ansible', { timeout: 120_000 }, () => {
   it('has the playbooks and roles of the issue', () => {
     expect(readdirSync(join(dir, 'playbooks')).sort()).toEqual(
       playbooks.map((p) => `${p}.yml`).sort(),

@@ -46,7 +46,7 @@ function ini(text: string): Record<string, Record<string, string>> {
   return out
 }
 
-describe('compose.yaml', () => {
+describe('compose.yaml', { timeout: 120_000 }, () => {
   it('validates against the Compose specification schema', () => {
     const require = createRequire(import.meta.url)
     const schema = JSON.parse(
@@ -191,7 +191,7 @@ describe('compose.yaml', () => {
   })
 })
 
-describe('monitoring', () => {
+describe('monitoring', { timeout: 120_000 }, () => {
   it('the Compose Prometheus config passes promtool and scrapes every service where it listens', async () => {
     await run('promtool', ['check', 'config', join(monitoring, 'prometheus', 'prometheus.yml')])
     const prom = parse(readFileSync(join(monitoring, 'prometheus', 'prometheus.yml'), 'utf8'))

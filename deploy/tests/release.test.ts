@@ -148,7 +148,7 @@ async function workflowErrors(files: string[]): Promise<Record<string, string[]>
   return JSON.parse(stdout)
 }
 
-describe('GitHub Actions', () => {
+describe('GitHub Actions', { timeout: 120_000 }, () => {
   const files = readdirSync(join(repoRoot, '.github/workflows')).map(
     (f) => `.github/workflows/${f}`,
   )
@@ -208,7 +208,7 @@ describe('GitHub Actions', () => {
   })
 })
 
-describe('release scripts', () => {
+describe('release scripts', { timeout: 120_000 }, () => {
   it('version.mjs: semantic version from git describe', async () => {
     const v = async (d: string) =>
       (await run(process.execPath, [join(repoRoot, 'deploy/scripts/version.mjs'), d])).stdout.trim()
