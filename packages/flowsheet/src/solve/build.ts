@@ -2,7 +2,6 @@ import { AppError } from '@rere/contract'
 import {
   EquationSystem,
   UNIT_FACTORIES,
-  linear,
   makeStream,
   BOUNDS,
   type Equation,
