@@ -22,6 +22,7 @@ import type { Database } from './db/index.ts'
 import { authPlugin } from './auth/auth.plugin.ts'
 import type { UserDirectory } from './auth/users.ts'
 import { tokenRoutes } from './tokens/token.routes.ts'
+import { TokenVerifier } from './tokens/token.service.ts'
 import { installErrorHandling } from './plugins/errors.ts'
 import { createReadiness, opsRoutes, type Readiness } from './plugins/ops.ts'
 import {
@@ -63,6 +64,8 @@ export interface RereShell {
   metrics: ApiMetrics
   readiness: Readiness
   users: UserDirectory
+  /** token verification (with its short cache) */
+  tokens: TokenVerifier
 }
 
 declare module 'fastify' {
@@ -194,7 +197,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   installHttpMetrics(app, metrics)
 
   const db = database.db
-  const users = await authPlugin(app, { config, db })
+  const tokens = new TokenVerifier(db)
+  const users = await authPlugin(app, { config, db, tokens })
 
   const readiness = createReadiness({
     pendingMigrations: () => database.pendingMigrations(),
@@ -210,10 +214,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       if (config.authMode === 'local') await app.inject({ method: 'GET', url: '/api/me/' })
     },
   })
-  app.decorate('rere', { config, database, solver, metrics, readiness, users })
+  app.decorate('rere', { config, database, solver, metrics, readiness, users, tokens })
 
   opsRoutes(app, { version: API_VERSION, readiness })
-  await tokenRoutes(app, { db })
+  await tokenRoutes(app, { db, verifier: tokens })
 
   // the domain routes in their own scope (their validator compiler stays theirs)
   await app.register(async (scope) => {

@@ -66,6 +66,8 @@ export interface CreateTestAppOptions {
   /** pino logs (default silent unless TEST_LOG_LEVEL is set) */
   logLevel?: string
   webDist?: string
+  /** collect prom-client's default process metrics (default false: cheaper) */
+  defaultMetrics?: boolean
   /** extra routes/hooks (see BuildAppOptions.configure) */
   configure?: BuildAppOptions['configure']
 }
@@ -169,7 +171,7 @@ export async function createTestApp(opts: CreateTestAppOptions = {}): Promise<Te
       config,
       database,
       solver,
-      defaultMetrics: false,
+      defaultMetrics: opts.defaultMetrics ?? false,
       webDist: opts.webDist,
       configure: opts.configure,
     })

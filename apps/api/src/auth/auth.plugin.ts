@@ -20,7 +20,7 @@ import type { ApiConfig } from '../config.ts'
 import { createTrust } from './trust.ts'
 import type { ShellDb } from './tables.ts'
 import { UserDirectory } from './users.ts'
-import { verifyToken } from '../tokens/token.service.ts'
+import type { TokenVerifier } from '../tokens/token.service.ts'
 
 export type AuthVia = 'local' | 'proxy' | 'token'
 
@@ -69,6 +69,7 @@ export function isPublicPath(url: string | undefined): boolean {
 export interface AuthOptions {
   config: ApiConfig
   db: ShellDb
+  tokens: TokenVerifier
 }
 
 export function createEmailPolicy(config: ApiConfig): (email: string) => boolean {
@@ -116,7 +117,13 @@ export async function authPlugin(app: FastifyInstance, opts: AuthOptions): Promi
           statusCode: 401,
           details: { field: 'authorization' },
         })
-      const t = await verifyToken(db, m[1])
+      const t = await opts.tokens.verify(m[1])
+      // proxy mode: a token is only as good as its owner's place on the allow list
+      if (config.authMode === 'proxy' && !allowed(t.email))
+        throw new AppError('AUTH_FORBIDDEN', `${t.email} is no longer allowed to use this Rere`, {
+          statusCode: 403,
+          details: { field: 'email' },
+        })
       return {
         id: t.userId,
         email: t.email,

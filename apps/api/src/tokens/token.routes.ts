@@ -3,7 +3,13 @@ import type { FastifyInstance } from 'fastify'
 import { AppError } from '@rere/contract'
 import { requireUser } from '../auth/auth.plugin.ts'
 import type { ShellDb } from '../auth/tables.ts'
-import { createToken, listTokens, parseTokenInput, revokeToken } from './token.service.ts'
+import {
+  createToken,
+  listTokens,
+  parseTokenInput,
+  revokeToken,
+  type TokenVerifier,
+} from './token.service.ts'
 
 const tokenView = {
   type: 'object',
@@ -18,8 +24,11 @@ const tokenView = {
   },
 } as const
 
-export async function tokenRoutes(app: FastifyInstance, opts: { db: ShellDb }): Promise<void> {
-  const { db } = opts
+export async function tokenRoutes(
+  app: FastifyInstance,
+  opts: { db: ShellDb; verifier: TokenVerifier },
+): Promise<void> {
+  const { db, verifier } = opts
   app.get(
     '/api/tokens/',
     {
@@ -82,6 +91,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { db: ShellDb }): 
           details: { field: 'id' },
         })
       await revokeToken(db, user.id, Number(raw))
+      verifier.forget(Number(raw))
       return reply.code(204).send()
     },
   )

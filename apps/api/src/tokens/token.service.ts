@@ -28,6 +28,8 @@ export interface TokenUser {
   userId: number
   email: string
   displayName: string
+  /** expiry [epoch ms] or null */
+  expiresAtMs: number | null
 }
 
 export function hashToken(token: string): string {
@@ -159,6 +161,52 @@ export async function verifyToken(
     userId: Number(row.userId),
     email: row.email,
     displayName: row.display_name ?? row.email,
+    expiresAtMs: row.expires_at === null ? null : new Date(row.expires_at).getTime(),
+  }
+}
+
+/** How long a verified token is believed without asking the database again [ms]. */
+export const TOKEN_CACHE_MS = 5_000
+const TOKEN_CACHE_MAX = 10_000
+
+/**
+ * Token verification with a short cache, so a token request costs no database round trip most of
+ * the time. Revocation through this process takes effect at once (`forget`); through another API
+ * replica within TOKEN_CACHE_MS. Expiry is checked on every request.
+ */
+export class TokenVerifier {
+  private cache = new Map<string, { user: TokenUser; checkedAt: number }>()
+  constructor(
+    private db: ShellDb,
+    private ttlMs = TOKEN_CACHE_MS,
+  ) {}
+
+  async verify(token: string, now = Date.now()): Promise<TokenUser> {
+    if (!TOKEN_RE.test(token))
+      throw new AppError('AUTH_TOKEN_INVALID', 'Invalid API token', { statusCode: 401 })
+    const hash = hashToken(token)
+    const hit = this.cache.get(hash)
+    if (hit && now - hit.checkedAt < this.ttlMs) {
+      if (hit.user.expiresAtMs !== null && hit.user.expiresAtMs <= now) {
+        this.cache.delete(hash)
+        throw new AppError('AUTH_TOKEN_EXPIRED', 'This API token has expired', { statusCode: 401 })
+      }
+      return hit.user
+    }
+    this.cache.delete(hash)
+    const user = await verifyToken(this.db, token, new Date(now))
+    if (this.cache.size >= TOKEN_CACHE_MAX) this.cache.clear()
+    this.cache.set(hash, { user, checkedAt: now })
+    return user
+  }
+
+  /** Drop a token from the cache (revoked here). */
+  forget(tokenId: number): void {
+    for (const [k, v] of this.cache) if (v.user.tokenId === tokenId) this.cache.delete(k)
+  }
+
+  clear(): void {
+    this.cache.clear()
   }
 }
 

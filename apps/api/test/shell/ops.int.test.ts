@@ -70,6 +70,7 @@ describe('shell', () => {
     t = await createTestApp({
       solver,
       env: { BODY_LIMIT_BYTES: '4096', RATE_LIMIT_MAX: '30', RATE_LIMIT_WINDOW_MS: '60000' },
+      defaultMetrics: true,
       configure: (app) => {
         app.post('/api/test/echo/', async (req) => ({ body: req.body ?? null }))
         app.get('/api/test/boom/', async () => {
@@ -205,6 +206,8 @@ describe('shell', () => {
     ).toBeGreaterThan(0)
     expect(s.has('rere_db_pool_connections{state="in_use"}')).toBe(true)
     expect(s.has('rere_db_pool_connections{state="waiting"}')).toBe(true)
+    expect(s.get('nodejs_eventloop_lag_p99_seconds')).toBeGreaterThanOrEqual(0)
+    expect(s.get('process_resident_memory_bytes')).toBeGreaterThan(0)
     expect(
       [...s.keys()].some((k) =>
         k.startsWith('rere_http_requests_total{method="GET",route="unmatched"'),

@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { createTestApp, type TestApp } from '../harness.ts'
 import { createFakeSolver } from '../fake-solver.ts'
-import { hashToken } from '../../src/tokens/token.service.ts'
+import {
+  TOKEN_CACHE_MS,
+  TokenVerifier,
+  createToken,
+  hashToken,
+} from '../../src/tokens/token.service.ts'
 
 describe('API tokens', () => {
   let t: TestApp
@@ -83,6 +88,8 @@ describe('API tokens', () => {
     await sql`update api_tokens set expires_at = now() - interval '1 second' where token_hash = ${hashToken(tok.token)}`.execute(
       t.database.db,
     )
+    // the verifier believes a checked token for TOKEN_CACHE_MS; drop that, as time would
+    t.app.rere.tokens.clear()
     const r = await tok.inject({ url: '/api/me/' })
     expect(r.statusCode).toBe(401)
     expect(r.json().code).toBe('AUTH_TOKEN_EXPIRED')
@@ -140,5 +147,41 @@ describe('API tokens', () => {
       payload: { name: 'dated', expiresAt: '2999-01-01T00:00:00Z' },
     })
     expect(ok.json().expiresAt).toBe('2999-01-01T00:00:00.000Z')
+  })
+
+  it('caches a verified token for TOKEN_CACHE_MS: a revocation elsewhere lands within it, expiry at once', async () => {
+    const user = await t.app.rere.users.ensure('frank@example.test')
+    const created = await createToken(t.database.db, user.id, {
+      name: 'cache',
+      expiresAt: new Date(Date.now() + 60_000),
+    })
+    const v = new TokenVerifier(t.database.db)
+    const t0 = Date.now()
+    expect((await v.verify(created.token, t0)).email).toBe('frank@example.test')
+    // revoked by another replica: this one still believes it within the TTL, not after
+    await sql`update api_tokens set revoked_at = now() where id = ${created.id}`.execute(
+      t.database.db,
+    )
+    expect((await v.verify(created.token, t0 + TOKEN_CACHE_MS - 1)).tokenId).toBe(created.id)
+    await expect(v.verify(created.token, t0 + TOKEN_CACHE_MS)).rejects.toMatchObject({
+      code: 'AUTH_TOKEN_REVOKED',
+    })
+    // expiry needs no database round trip
+    const other = await createToken(t.database.db, user.id, {
+      name: 'expiring',
+      expiresAt: new Date(t0 + 1000),
+    })
+    await v.verify(other.token, t0)
+    await expect(v.verify(other.token, t0 + 1000)).rejects.toMatchObject({
+      code: 'AUTH_TOKEN_EXPIRED',
+    })
+  })
+
+  it('refuses (403) a token whose owner is no longer on the proxy allow list', async () => {
+    const gone = await t.app.rere.users.ensure('old@gone.example')
+    const created = await createToken(t.database.db, gone.id, { name: 'old', expiresAt: null })
+    const r = await t.bearer(created.token).inject({ url: '/api/me/' })
+    expect(r.statusCode).toBe(403)
+    expect(r.json().code).toBe('AUTH_FORBIDDEN')
   })
 })
