@@ -100,3 +100,25 @@ function roundTrips(name: 'helmholtz' | 'if97', Tmax: number, Pmax: number) {
 
 describe('IAPWS-95 round trips (helmholtz)', () => roundTrips('helmholtz', 1273, 1e9))
 describe('IAPWS-IF97 round trips (if97)', () => roundTrips('if97', 1073, 1e8))
+
+describe('near the critical point (both packages): no failures, finite results', () => {
+  for (const name of ['helmholtz', 'if97'] as const)
+    it(name, () => {
+      const pkg = getPropertyPackage(name)
+      let seed = 11
+      const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647
+      for (let i = 0; i < 300; i++) {
+        const P = 21.0e6 + rnd() * 2.0e6
+        const r = pkg.propsPH(P, 30000 + rnd() * 15000)
+        for (const v of Object.values(r.state))
+          if (typeof v === 'number') expect(Number.isFinite(v)).toBe(true)
+        pkg.flashTP(640 + rnd() * 15, P)
+        const T = 646 + rnd() * 1.096
+        const s = pkg.saturationT(T)
+        expect(s.liquid.rho).toBeGreaterThanOrEqual(s.vapor.rho)
+        pkg.flashTx(T, rnd())
+        const sp = pkg.saturationP(21.8e6 + rnd() * 0.264e6)
+        expect(sp.T).toBeLessThanOrEqual(pkg.critical.T)
+      }
+    })
+})

@@ -14,7 +14,9 @@ import { HelmholtzProps, TRhoProps } from './props.ts'
  * (Maxwell) saturation decides the phase; the ancillary equations are far better than this. */
 const ANC_MARGIN = 2e-3
 /** Below Tc - NEAR_CRIT_K the saturation Newton is well conditioned. */
-const NEAR_CRIT_K = 1e-6
+const NEAR_CRIT_K = 1e-5
+/** critical exponent of the coexistence-curve density gap (universal Ising value) */
+const CRIT_BETA = 0.326
 
 /** Optional starting values for a fluid (e.g. IAPWS-IF97 for water); never returned as results. */
 export interface GuessProvider {
@@ -47,6 +49,8 @@ export class HelmholtzPackage extends FlashPackage {
   private cTp = 0
   private cTrl = 0
   private cTrv = 0
+  // the saturation solution at Tc - NEAR_CRIT_K (interpolation anchor)
+  private nc: { p: number; rl: number; rv: number } | null = null
 
   constructor(fluid: HelmholtzFluid, opts: HelmholtzOptions) {
     const props = new HelmholtzProps(new HelmholtzEos(fluid))
@@ -129,23 +133,41 @@ export class HelmholtzPackage extends FlashPackage {
   private satT(T: number): void {
     if (T === this.cT) return
     if (T >= this.Tc - NEAR_CRIT_K) {
-      this.props.pressure(T, this.rhoc, this.buf)
+      // within NEAR_CRIT_K of Tc the Maxwell problem is below double precision: interpolate
+      // from the solution at Tc - NEAR_CRIT_K to the critical point (psat linear in T, the
+      // density gap with the critical exponent beta)
+      const T0 = this.Tc - NEAR_CRIT_K
+      if (this.nc === null) {
+        this.cT = NaN
+        this.satTsolve(T0)
+        this.nc = { p: this.cTp, rl: this.cTrl, rv: this.cTrv }
+      }
+      const f = Math.max(this.Tc - T, 0) / NEAR_CRIT_K
+      const g = Math.pow(f, CRIT_BETA)
       this.cT = T
-      this.cTp = this.buf[0]
-      this.cTrl = this.rhoc
-      this.cTrv = this.rhoc
+      this.cTp = this.pc + (this.nc.p - this.pc) * f
+      this.cTrl = this.rhoc + (this.nc.rl - this.rhoc) * g
+      this.cTrv = this.rhoc + (this.nc.rv - this.rhoc) * g
       return
     }
+    this.satTsolve(T)
+  }
+
+  /** The Newton solve of satT (below Tc - NEAR_CRIT_K). */
+  private satTsolve(T: number): void {
     let rl = this.ancRhoL(T)
     let rv = this.ancRhoV(T)
     // warm start from a close cached solution (envelope sweeps, repeated calls)
-    if (Math.abs(T - this.cT) < 0.5 && this.cTrl > this.cTrv) {
+    // (only from a wider dome: a narrower one can pull Newton to the trivial rhoL = rhoV)
+    if (Math.abs(T - this.cT) < 0.1 * (this.Tc - T) && this.cT < T && this.cTrl > this.cTrv) {
       rl = this.cTrl
       rv = this.cTrv
     }
     const bL = this.buf
     const bV = this.bufV
     let ok = false
+    let last = false
+    let prevRel = Infinity
     for (let it = 0; it < 100; it++) {
       this.props.pressure(T, rl, bL)
       this.props.pressure(T, rv, bV)
@@ -159,16 +181,32 @@ export class HelmholtzPackage extends FlashPackage {
       if (!Number.isFinite(a) || !Number.isFinite(b)) break
       // keep both densities positive and ordered
       let lam = 1
-      while (lam > 1e-4 && !(rv + lam * b > 0 && rl + lam * a > rv + lam * b)) lam /= 2
+      // keep the gap rhoL - rhoV from collapsing (the trivial solution)
+      const gap = rl - rv
+      while (lam > 1e-4 && !(rv + lam * b > 0 && rl + lam * a - (rv + lam * b) > 0.5 * gap))
+        lam /= 2
       a *= lam
       b *= lam
       rl += a
       rv += b
-      if (Math.abs(a) < 1e-12 * rl && Math.abs(b) < 1e-12 * rv && lam === 1) {
-        // quadratic convergence: one more step reaches machine precision
-        if (ok) break
-        ok = true
+      // converged: a step below 1e-12 (then one more, quadratic convergence), or near the
+      // critical point a small step that no longer shrinks (rounding noise)
+      const rel = Math.max(Math.abs(a) / rl, Math.abs(b) / rv)
+      if (lam === 1) {
+        if (last) {
+          ok = true
+          break
+        }
+        if (rel < 1e-12) last = true
+        else if (
+          (rel < 1e-7 && rel >= 0.5 * prevRel) ||
+          (Math.abs(F1) < 1e-12 * bV[0] && Math.abs(F2) < 1e-12 * this.R * T)
+        ) {
+          ok = true
+          break
+        }
       }
+      prevRel = rel
     }
     if (!ok || !(rl > rv)) throw noConvergence('saturation at T', { T })
     // the vapour pressure is the well-conditioned one (the liquid's dp/drho is large)
@@ -198,6 +236,7 @@ export class HelmholtzPackage extends FlashPackage {
     const L = this.cPL
     const V = this.cPV
     let ok = false
+    let prevRel = Infinity
     for (let it = 0; it < 100; it++) {
       if (T > this.Tc - NEAR_CRIT_K) T = this.Tc - NEAR_CRIT_K
       this.props.eval(T, rl, L)
@@ -212,7 +251,11 @@ export class HelmholtzPackage extends FlashPackage {
       let lam = 1
       while (
         lam > 1e-4 &&
-        !(rv + lam * drv > 0 && rl + lam * drl > rv + lam * drv && T + lam * dT < this.Tc)
+        !(
+          rv + lam * drv > 0 &&
+          rl + lam * drl - (rv + lam * drv) > 0.5 * (rl - rv) &&
+          T + lam * dT < this.Tc
+        )
       )
         lam /= 2
       dT *= lam
@@ -221,12 +264,39 @@ export class HelmholtzPackage extends FlashPackage {
       T += dT
       rl += drl
       rv += drv
-      if (Math.abs(dT) < 1e-13 * T && Math.abs(drl) < 1e-12 * rl && Math.abs(drv) < 1e-12 * rv) {
+      const rel = Math.max((10 * Math.abs(dT)) / T, Math.abs(drl) / rl, Math.abs(drv) / rv)
+      if (lam === 1 && (rel < 1e-12 || (rel < 1e-7 && rel >= 0.5 * prevRel))) {
         ok = true
         break
       }
+      prevRel = rel
     }
-    if (!ok) throw noConvergence('saturation at P', { P })
+    if (!ok) {
+      // near the critical point: Newton-bisection in T on psat(T) (robust saturation at T)
+      let lo = this.fluid.Ttriple
+      let hi = this.Tc - NEAR_CRIT_K
+      this.satT(hi)
+      if (P >= this.cTp) T = hi
+      else {
+        T = Number.isFinite(T) ? Math.min(Math.max(T, lo), hi) : hi - 1e-3
+        for (let it = 0; it < 200; it++) {
+          this.satT(T)
+          const f = this.cTp - P
+          if (f < 0) lo = T
+          else hi = T
+          this.props.eval(T, this.cTrl, L)
+          this.props.eval(T, this.cTrv, V)
+          const dps = (V.s - L.s) / (1 / V.rho - 1 / L.rho)
+          let next = T - f / dps
+          if (!(next > lo && next < hi)) next = 0.5 * (lo + hi)
+          if (Math.abs(next - T) <= 1e-13 * T || hi - lo <= 1e-13 * T) break
+          T = next
+        }
+      }
+      this.satT(T)
+      rl = this.cTrl
+      rv = this.cTrv
+    }
     this.props.eval(T, rl, L)
     this.props.eval(T, rv, V)
     this.cP = P
