@@ -763,6 +763,7 @@ export function localCommands(t: LocalTarget, s: Setting, rereBin = RERE_BIN) {
       },
     },
     readyUrl: `http://127.0.0.1:${apiPort}/api/ready/`,
+    solverReadyUrl: `http://127.0.0.1:${solverPort}/readyz`,
   }
 }
 
@@ -779,7 +780,7 @@ async function startLocal(
   if (o.dry) {
     o.log(`$ ${fmt(c.solver)} &`)
     o.log(`$ ${fmt(c.api)} &`)
-    o.log(`# wait for ${c.readyUrl}`)
+    o.log(`# wait for ${c.solverReadyUrl} before starting the API, then for ${c.readyUrl}`)
     return { stop: async () => o.log('# stop both (SIGTERM)') }
   }
   const procs: ChildProcess[] = []
@@ -805,25 +806,40 @@ async function startLocal(
       ),
     )
   }
-  start(c.solver)
-  start(c.api)
-  const deadline = Date.now() + (t.readyTimeoutS ?? 120) * 1000
-  for (;;) {
-    try {
-      const r = await fetch(c.readyUrl, { signal: AbortSignal.timeout(2000) })
-      if (r.status === 200) break
-    } catch {
-      // not up yet
+  /** `times` consecutive 200s (new connections: the cluster spreads them over the workers) */
+  const waitFor = async (url: string, what: string, times: number) => {
+    const deadline = Date.now() + (t.readyTimeoutS ?? 120) * 1000
+    let ok = 0
+    for (;;) {
+      try {
+        const r = await fetch(url, {
+          signal: AbortSignal.timeout(2000),
+          headers: { connection: 'close' },
+        })
+        await r.arrayBuffer()
+        ok = r.status === 200 ? ok + 1 : 0
+        if (ok >= times) return
+        if (ok > 0) continue
+      } catch {
+        ok = 0
+      }
+      if (Date.now() > deadline || procs.some((p) => p.exitCode !== null)) {
+        await stop()
+        throw new LoadtestError(
+          'LOADTEST_LOCAL_START_FAILED',
+          `local target: ${what} not ready at ${url}`,
+          {
+            exitCode: EXIT.SETUP_FAILED,
+          },
+        )
+      }
+      await new Promise((r) => setTimeout(r, 500))
     }
-    if (Date.now() > deadline || procs.some((p) => p.exitCode !== null)) {
-      await stop()
-      throw new LoadtestError(
-        'LOADTEST_LOCAL_START_FAILED',
-        `local target not ready at ${c.readyUrl}`,
-        { exitCode: EXIT.SETUP_FAILED },
-      )
-    }
-    await new Promise((r) => setTimeout(r, 500))
   }
+  // the solver first: the API's warm-up solve needs it
+  start(c.solver)
+  await waitFor(c.solverReadyUrl, 'the solver', 2 * (s.solver?.replicas ?? 1))
+  start(c.api)
+  await waitFor(c.readyUrl, 'the API', 2 * (s.api?.replicas ?? 1))
   return { stop }
 }
