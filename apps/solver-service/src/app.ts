@@ -28,7 +28,8 @@ export interface SolverAppOptions {
 export interface SolverApp extends FastifyInstance {
   /** Stop taking work: new requests get 503 SOLVER_SHUTTING_DOWN, every reply closes its
    * connection; resolves true once the requests in flight have all been answered, false when
-   * `graceMs` ran out first. Fastify's own close() does not wait for handlers still running. */
+   * `graceMs` ran out first. (Fastify's close() alone would also wait for clients to hang up
+   * their keep-alive connections.) */
   drain(graceMs: number): Promise<boolean>
 }
 
