@@ -126,6 +126,10 @@ export abstract class FlashPackage implements PropertyPackage {
   protected dTsatdP(_P: number, L: TRhoProps, V: TRhoProps): number {
     return (1 / V.rho - 1 / L.rho) / (V.s - L.s)
   }
+  /** Exact (dcp/dT)_rho, (dcp/drho)_T (mass basis) at (T, rho), or null (then differences). */
+  protected cpPartials(_T: number, _rho: number): [number, number] | null {
+    return null
+  }
   /** The highest temperature [K] supported at P [Pa]. */
   protected tMaxAt(_P: number): number {
     return this.bounds.Tmax
@@ -564,6 +568,11 @@ export abstract class FlashPackage implements PropertyPackage {
       const T = o.T
       const rho0 = o.rho
       const eT = 1e-4 * T
+      const exact = this.cpPartials(T, rho0)
+      if (exact) {
+        d.cp = chain(exact[0] * M, exact[1] * M)
+        return { state, d }
+      }
       if (this.cheapTRho) {
         // cp: fourth-order central differences of cp(T, rho)
         const er = 1e-4 * rho0

@@ -17,6 +17,13 @@ export const PHI_DT = 5
 
 /** Gaussian and non-analytic terms with exp(-arg), arg > SKIP_EXP, are below 1e-17: skipped. */
 const SKIP_EXP = 40
+/** weights and offsets of the fourth-order central difference */
+const FD4: readonly (readonly [number, number])[] = [
+  [8, 1],
+  [-8, -1],
+  [-1, 2],
+  [1, -2],
+]
 
 function isSmallInt(x: number, max: number): boolean {
   return Number.isInteger(x) && x >= 0 && x <= max
@@ -180,12 +187,23 @@ export class HelmholtzEos {
     }
     const id2 = 1 / (delta * delta)
     const it2 = 1 / (tau * tau)
-    let phi = S
-    let phiD = Sd / delta
-    let phiDD = Sdd * id2
-    let phiT = St / tau
-    let phiTT = Stt * it2
-    let phiDT = Sdt / (delta * tau)
+    const phi = S
+    const phiD = Sd / delta
+    const phiDD = Sdd * id2
+    const phiT = St / tau
+    const phiTT = Stt * it2
+    const phiDT = Sdt / (delta * tau)
+    out[PHI] = phi
+    out[PHI_D] = phiD
+    out[PHI_DD] = phiDD
+    out[PHI_T] = phiT
+    out[PHI_TT] = phiTT
+    out[PHI_DT] = phiDT
+    this.nonAnalytic(delta, tau, out)
+  }
+
+  /** Adds the non-analytic terms (R6-95 Table 5, i = 55, 56) and derivatives to acc. */
+  private nonAnalytic(delta: number, tau: number, acc: Float64Array): void {
     const na = this.fluid.residual.nonAnalytic
     for (let i = 0; i < na.n.length; i++) {
       const n = na.n[i]
@@ -230,24 +248,134 @@ export class HelmholtzEos {
       const DbT = -2 * theta * b * Db1
       const DbTT = 2 * b * Db1 + 4 * theta * theta * b * (b - 1) * Db2
       const DbDT = -A * b * (2 / beta) * Db1 * dm * qe1 - 2 * theta * b * (b - 1) * Db2 * DeltaD
-      phi += n * Db * delta * psi
-      phiD += n * (Db * (psi + delta * psiD) + DbD * delta * psi)
-      phiDD +=
+      acc[PHI] += n * Db * delta * psi
+      acc[PHI_D] += n * (Db * (psi + delta * psiD) + DbD * delta * psi)
+      acc[PHI_DD] +=
         n * (Db * (2 * psiD + delta * psiDD) + 2 * DbD * (psi + delta * psiD) + DbDD * delta * psi)
-      phiT += n * delta * (DbT * psi + Db * psiT)
-      phiTT += n * delta * (DbTT * psi + 2 * DbT * psiT + Db * psiTT)
-      phiDT +=
+      acc[PHI_T] += n * delta * (DbT * psi + Db * psiT)
+      acc[PHI_TT] += n * delta * (DbTT * psi + 2 * DbT * psiT + Db * psiTT)
+      acc[PHI_DT] +=
         n *
         (Db * (psiT + delta * psiDT) +
           delta * DbD * psiT +
           DbT * (psi + delta * psiD) +
           DbDT * delta * psi)
     }
-    out[PHI] = phi
-    out[PHI_D] = phiD
-    out[PHI_DD] = phiDD
-    out[PHI_T] = phiT
-    out[PHI_TT] = phiTT
-    out[PHI_DT] = phiDT
+  }
+
+  private readonly naP = new Float64Array(6)
+
+  /**
+   * Third derivatives for exact cp derivatives: out = [phi_ttt (ideal + residual), phir_dtt,
+   * phir_ddt, phir_ddd]. Polynomial, exponential, Gaussian and ideal terms analytically; the two
+   * non-analytic terms by fourth-order central differences of their analytic second derivatives
+   * (they vanish away from the critical region).
+   * @param delta - reduced density [-]
+   * @param tau - inverse reduced temperature [-]
+   */
+  third(delta: number, tau: number, out: Float64Array): void {
+    if (tau !== this.lastTau) this.setTau(tau)
+    const dp = this.dPow
+    dp[0] = 1
+    for (let k = 1; k <= this.maxD; k++) dp[k] = dp[k - 1] * delta
+    for (let j = 0; j < this.cDistinct.length; j++) {
+      const ci = this.cDistinctInt[j]
+      const dc = ci >= 0 ? dp[ci] : Math.pow(delta, this.cDistinct[j])
+      this.powC[j] = dc
+      this.expC[j] = Math.exp(-dc)
+    }
+    // scaled sums: tau^3 phi_ttt, delta tau^2 phi_dtt, delta^2 tau phi_ddt, delta^3 phi_ddd;
+    // with D = delta d/ddelta: delta^2 f'' = D2 - D, delta^3 f''' = D3 - 3 D2 + 2 D
+    let Sttt = 0
+    let Sdtt = 0
+    let Sddt = 0
+    let Sddd = 0
+    for (let i = 0; i < this.nTerms; i++) {
+      const di = this.dInt[i]
+      const d = this.d[i]
+      const t = this.t[i]
+      let base = this.tauFac[i] * (di >= 0 ? dp[di] : Math.pow(delta, d))
+      const ji = this.cIdx[i]
+      let k = d
+      let c2D = 0
+      let c3D = 0
+      if (ji >= 0) {
+        const c = this.c[i]
+        const D = this.powC[ji]
+        base *= this.expC[ji]
+        k = d - c * D
+        c2D = c * c * D
+        c3D = c * c2D
+      }
+      const D2 = k * k - c2D
+      const D3 = k * k * k - 3 * c2D * k - c3D
+      const t2 = t * (t - 1)
+      Sttt += base * t2 * (t - 2)
+      Sdtt += base * k * t2
+      Sddt += base * t * (D2 - k)
+      Sddd += base * (D3 - 3 * D2 + 2 * k)
+    }
+    const g = this.fluid.residual.gauss
+    for (let i = 0; i < g.n.length; i++) {
+      const d = g.d[i]
+      const t = g.t[i]
+      const eps = g.epsilon[i]
+      const gam = g.gamma[i]
+      const de = delta - eps
+      const tg = tau - gam
+      const al = g.alpha[i]
+      const be = g.beta[i]
+      const arg = al * de * de + be * tg * tg
+      if (arg > SKIP_EXP) continue
+      const base = g.n[i] * Math.pow(delta, d) * Math.pow(tau, t) * Math.exp(-arg)
+      const kd = d - 2 * al * delta * de
+      const kd1 = -2 * al * delta * (2 * delta - eps)
+      const kd2 = -2 * al * delta * (4 * delta - eps)
+      const kt = t - 2 * be * tau * tg
+      const kt1 = -2 * be * tau * (2 * tau - gam)
+      const kt2 = -2 * be * tau * (4 * tau - gam)
+      const Dd2 = kd * kd + kd1
+      const Dd3 = kd * kd * kd + 3 * kd * kd1 + kd2
+      const Dt2 = kt * kt + kt1
+      const Dt3 = kt * kt * kt + 3 * kt * kt1 + kt2
+      Sttt += base * (Dt3 - 3 * Dt2 + 2 * kt)
+      Sdtt += base * kd * (Dt2 - kt)
+      Sddt += base * kt * (Dd2 - kd)
+      Sddd += base * (Dd3 - 3 * Dd2 + 2 * kd)
+    }
+    // ideal part: phi0_ttt
+    const id = this.fluid.ideal
+    let i3 = (2 * id.a3) / (tau * tau * tau)
+    for (let i = 0; i < id.peN.length; i++) {
+      const gm = id.peGamma[i]
+      const e = Math.exp(-gm * tau)
+      const om = 1 - e
+      i3 += (id.peN[i] * gm * gm * gm * e * (1 + e)) / (om * om * om)
+    }
+    let ttt = i3 + Sttt / (tau * tau * tau)
+    let dtt = Sdtt / (delta * tau * tau)
+    let ddt = Sddt / (delta * delta * tau)
+    let ddd = Sddd / (delta * delta * delta)
+    if (this.fluid.residual.nonAnalytic.n.length > 0) {
+      const h = 1e-5
+      const P = this.naP
+      const fd = (idx: number, dd: number, dt: number): number => {
+        let r = 0
+        for (const [w, m] of FD4) {
+          P.fill(0)
+          this.nonAnalytic(delta + m * dd, tau + m * dt, P)
+          r += w * P[idx]
+        }
+        return r / (12 * h)
+      }
+      ttt += fd(PHI_TT, 0, h)
+      dtt += fd(PHI_TT, h, 0)
+      ddt += fd(PHI_DD, 0, h)
+      ddd += fd(PHI_DD, h, 0)
+    }
+    out[0] = ttt
+    out[1] = dtt
+    out[2] = ddt
+    out[3] = ddd
   }
 }

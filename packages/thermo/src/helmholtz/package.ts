@@ -357,6 +357,12 @@ export class HelmholtzPackage extends FlashPackage {
     return this.props.eval(T, this.solveRho(T, P, branch, g), o)
   }
 
+  private readonly cpBuf = new Float64Array(2)
+  protected override cpPartials(T: number, rho: number): [number, number] {
+    this.props.cpPartials(T, rho, this.cpBuf)
+    return [this.cpBuf[0], this.cpBuf[1]]
+  }
+
   protected stableTP(T: number, P: number, o: TRhoProps): TRhoProps {
     return this.props.eval(T, this.rhoTP(T, P), o)
   }

@@ -33,6 +33,7 @@ export class HelmholtzProps {
   readonly rhoc: number
   private readonly i0 = new Float64Array(6)
   private readonly ir = new Float64Array(6)
+  private readonly i3 = new Float64Array(4)
 
   constructor(eos: HelmholtzEos) {
     this.eos = eos
@@ -100,5 +101,38 @@ export class HelmholtzProps {
     o.dudT = o.cv
     o.dudrho = (RT / rho) * dtr
     return o
+  }
+
+  /**
+   * Exact partial derivatives of cp (mass basis) at (T, rho) from the third derivatives of phi:
+   * returns [(dcp/dT)_rho [J/(kg K2)], (dcp/drho)_T [J m3/(kg2 K)]].
+   * cp/R = -X + A^2/B, X = tau^2 phi_tt, A = 1 + delta phir_d - delta tau phir_dt,
+   * B = 1 + 2 delta phir_d + delta^2 phir_dd.
+   */
+  cpPartials(T: number, rho: number, out: Float64Array): void {
+    const delta = rho / this.rhoc
+    const tau = this.Tc / T
+    const i0 = this.i0
+    const r = this.ir
+    const t3 = this.i3
+    this.eos.ideal(delta, tau, i0)
+    this.eos.residual(delta, tau, r)
+    this.eos.third(delta, tau, t3)
+    const [ttt, dtt, ddt, ddd] = [t3[0], t3[1], t3[2], t3[3]]
+    const phiTT = i0[PHI_TT] + r[PHI_TT]
+    const A = 1 + delta * r[PHI_D] - delta * tau * r[PHI_DT]
+    const B = 1 + 2 * delta * r[PHI_D] + delta * delta * r[PHI_DD]
+    // d/ddelta at constant tau
+    const Xd = tau * tau * dtt
+    const Ad = r[PHI_D] + delta * r[PHI_DD] - tau * r[PHI_DT] - delta * tau * ddt
+    const Bd = 2 * r[PHI_D] + 4 * delta * r[PHI_DD] + delta * delta * ddd
+    // d/dtau at constant delta
+    const Xt = 2 * tau * phiTT + tau * tau * ttt
+    const At = -delta * tau * dtt
+    const Bt = 2 * delta * r[PHI_DT] + delta * delta * ddt
+    const dcp = (dX: number, dA: number, dB: number) =>
+      this.R * (-dX + (2 * A * dA * B - A * A * dB) / (B * B))
+    out[0] = dcp(Xt, At, Bt) * (-tau / T)
+    out[1] = dcp(Xd, Ad, Bd) / this.rhoc
   }
 }
