@@ -18,7 +18,8 @@ export function linear(
   const vars = terms.map((t) => t[1])
   const coefs = terms.map((t) => t[0])
   return {
-    ...owner,
+    unitId: owner.unitId,
+    unitName: owner.unitName,
     name,
     unit,
     scale,
@@ -67,7 +68,8 @@ export function energyBalance(
   const nIn = ins.length
   const nOut = outs.length
   return {
-    ...owner,
+    unitId: owner.unitId,
+    unitName: owner.unitName,
     name: 'energy balance: sum F_in h_in + work + heat = sum F_out h_out',
     unit: 'W',
     scale,
@@ -114,7 +116,8 @@ export function bilinear(
   unit: string,
 ): Equation {
   return {
-    ...owner,
+    unitId: owner.unitId,
+    unitName: owner.unitName,
     name,
     unit,
     scale,
@@ -136,4 +139,10 @@ export function bilinear(
 /** Register several equations. */
 export function addAll(sys: EquationSystem, eqs: Equation[]): void {
   for (const e of eqs) sys.addEq(e)
+}
+
+/** The same equation under another name (for units with several balances). */
+export function named(e: Equation, name: string): Equation {
+  e.name = name
+  return e
 }

@@ -1,7 +1,7 @@
 import type { Equation, Stream } from './system.ts'
 import type { ThermoPackage } from './thermo-types.ts'
 import type { UnitFactory } from './units.ts'
-import { energyBalance, linear, massBalance } from './eq.ts'
+import { energyBalance, linear, massBalance, named } from './eq.ts'
 import { portOrder } from './units.ts'
 
 /**
@@ -67,11 +67,12 @@ export const header: UnitFactory = (ctx) => {
   const hMass = v('enth_mass', 0, 'J/kg', 1e6)
   const mTot = v('total_flow_mass', 0, 'kg/s', 1)
   // mixer
-  add({ ...massBalance(o, ins, [mixed]), name: 'mixer mass balance' })
-  add({ ...energyBalance(o, ins, [mixed], []), name: 'mixer energy balance' })
+  add(named(massBalance(o, ins, [mixed]), 'mixer mass balance'))
+  add(named(energyBalance(o, ins, [mixed], []), 'mixer energy balance'))
   const eps = 1e-3
   add({
-    ...o,
+    unitId: o.unitId,
+    unitName: o.unitName,
     name: 'mixer outlet pressure = smooth minimum of inlet pressures',
     unit: 'Pa',
     scale: 1e5,
@@ -99,7 +100,7 @@ export const header: UnitFactory = (ctx) => {
     },
   })
   // cooler
-  add({ ...massBalance(o, [mixed], [c]), name: 'cooler mass balance' })
+  add(named(massBalance(o, [mixed], [c]), 'cooler mass balance'))
   add(
     linear(
       o,
@@ -113,7 +114,7 @@ export const header: UnitFactory = (ctx) => {
       'W',
     ),
   )
-  add({ ...energyBalance(o, [mixed], [c], [qNeg]), name: 'cooler energy balance' })
+  add(named(energyBalance(o, [mixed], [c], [qNeg]), 'cooler energy balance'))
   add(
     linear(
       o,
@@ -130,7 +131,8 @@ export const header: UnitFactory = (ctx) => {
   )
   // header properties of the cooler outlet
   add({
-    ...o,
+    unitId: o.unitId,
+    unitName: o.unitName,
     name: 'header temperature = T(P, h)',
     unit: 'K',
     scale: 100,
@@ -147,7 +149,8 @@ export const header: UnitFactory = (ctx) => {
     },
   })
   add({
-    ...o,
+    unitId: o.unitId,
+    unitName: o.unitName,
     name: 'degree_of_superheat = T - Tsat(P)',
     unit: 'K',
     scale: 10,
@@ -164,7 +167,8 @@ export const header: UnitFactory = (ctx) => {
     },
   })
   add({
-    ...o,
+    unitId: o.unitId,
+    unitName: o.unitName,
     name: 'header vapor_frac = x(P, h)',
     unit: 'dimensionless',
     scale: 1,
@@ -223,7 +227,8 @@ export const header: UnitFactory = (ctx) => {
     ),
   )
   add({
-    ...o,
+    unitId: o.unitId,
+    unitName: o.unitName,
     name: 'condensate flow = (1 - vapor_frac) * flow',
     unit: 'mol/s',
     scale: 1,
@@ -239,7 +244,8 @@ export const header: UnitFactory = (ctx) => {
     },
   })
   const phaseEnth = (name: string, s: Stream, phase: 'L' | 'V'): Equation => ({
-    ...o,
+    unitId: o.unitId,
+    unitName: o.unitName,
     name,
     unit: 'J/mol',
     scale: 1e4,
@@ -307,10 +313,9 @@ export const header: UnitFactory = (ctx) => {
     ),
   )
   // splitter: outlets at given flows, the vent takes the balance
-  add({
-    ...massBalance(o, [vap], [...outs, vent]),
-    name: 'splitter mass balance (vent takes the balance)',
-  })
+  add(
+    named(massBalance(o, [vap], [...outs, vent]), 'splitter mass balance (vent takes the balance)'),
+  )
   for (const [i, s] of [...outs, vent].entries()) {
     const nm = i < outs.length ? outNames[i] : 'splitter.vent'
     add(

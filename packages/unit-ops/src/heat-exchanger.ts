@@ -1,5 +1,5 @@
 import type { UnitFactory } from './units.ts'
-import { energyBalance, linear, massBalance } from './eq.ts'
+import { energyBalance, linear, massBalance, named } from './eq.ts'
 
 /**
  * Counter-current two-stream heat exchanger (IDAES HeatExchanger / HX0D, as Ahuora's
@@ -36,8 +36,8 @@ export const heatExchanger: UnitFactory = (ctx) => {
     sys.addEq(e)
     eqs.push(e.name)
   }
-  add({ ...massBalance(o, [hi], [ho]), name: 'hot side mass balance' })
-  add({ ...massBalance(o, [ci], [co]), name: 'cold side mass balance' })
+  add(named(massBalance(o, [hi], [ho]), 'hot side mass balance'))
+  add(named(massBalance(o, [ci], [co]), 'cold side mass balance'))
   const negQ = v('hot_side.heat', -1000, 'W', 1e3)
   add(
     linear(
@@ -52,8 +52,8 @@ export const heatExchanger: UnitFactory = (ctx) => {
       'W',
     ),
   )
-  add({ ...energyBalance(o, [hi], [ho], [negQ]), name: 'hot side energy balance' })
-  add({ ...energyBalance(o, [ci], [co], [Q]), name: 'cold side energy balance' })
+  add(named(energyBalance(o, [hi], [ho], [negQ]), 'hot side energy balance'))
+  add(named(energyBalance(o, [ci], [co], [Q]), 'cold side energy balance'))
   add(
     linear(
       o,
@@ -110,7 +110,8 @@ export const heatExchanger: UnitFactory = (ctx) => {
   )
   const tempDiff = (name: string, dT: number, a: typeof hi, b: typeof hi) =>
     add({
-      ...o,
+      unitId: o.unitId,
+      unitName: o.unitName,
       name,
       unit: 'K',
       scale: 1,
@@ -132,7 +133,8 @@ export const heatExchanger: UnitFactory = (ctx) => {
   tempDiff('delta_temperature_in = T_hot,in - T_cold,out', dTin, hi, co)
   tempDiff('delta_temperature_out = T_hot,out - T_cold,in', dTout, ho, ci)
   add({
-    ...o,
+    unitId: o.unitId,
+    unitName: o.unitName,
     name: lmtd
       ? 'heat_duty = U * area * LMTD(delta_temperature_in, delta_temperature_out)'
       : 'heat_duty = U * area * Underwood mean of delta_temperature_in, delta_temperature_out',

@@ -37,7 +37,8 @@ export const phaseSeparator: UnitFactory = (ctx) => {
     ),
   )
   add({
-    ...o,
+    unitId: o.unitId,
+    unitName: o.unitName,
     name: 'vapour flow = x(P_in, h_in) * F_in',
     unit: 'mol/s',
     scale: 1,
@@ -56,7 +57,8 @@ export const phaseSeparator: UnitFactory = (ctx) => {
     },
   })
   const phaseEnth = (s: Stream, phase: 'L' | 'V'): Equation => ({
-    ...o,
+    unitId: o.unitId,
+    unitName: o.unitName,
     name: `${phase === 'V' ? 'outlet_1 enthalpy = saturated vapour' : 'outlet_2 enthalpy = saturated liquid'} (inlet state when single-phase)`,
     unit: 'J/mol',
     scale: 1e4,

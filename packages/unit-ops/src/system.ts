@@ -66,15 +66,17 @@ export class EquationSystem {
 
   addVar(v: Partial<Variable> & { name: string; key: string; value: number }): number {
     this.vars.push({
-      fixed: false,
-      lower: -Infinity,
-      upper: Infinity,
-      scale: Math.max(1, Math.abs(v.value)),
-      unitId: null,
-      unitName: '',
-      unit: '',
-      seeded: false,
-      ...v,
+      name: v.name,
+      key: v.key,
+      value: v.value,
+      fixed: v.fixed ?? false,
+      lower: v.lower ?? -Infinity,
+      upper: v.upper ?? Infinity,
+      scale: v.scale ?? Math.max(1, Math.abs(v.value)),
+      unitId: v.unitId ?? null,
+      unitName: v.unitName ?? '',
+      unit: v.unit ?? '',
+      seeded: v.seeded ?? false,
     })
     return this.vars.length - 1
   }
@@ -106,7 +108,8 @@ export class EquationSystem {
       upper: BOUNDS.flow[1],
       scale: 1,
       unit: 'mol/s',
-      ...owner,
+      unitId: owner.unitId,
+      unitName: owner.unitName,
     })
     const h = this.addVar({
       name: `${name}.enth_mol`,
@@ -116,7 +119,8 @@ export class EquationSystem {
       upper: BOUNDS.enth[1],
       scale: 1e4,
       unit: 'J/mol',
-      ...owner,
+      unitId: owner.unitId,
+      unitName: owner.unitName,
     })
     const P = this.addVar({
       name: `${name}.pressure`,
@@ -126,7 +130,8 @@ export class EquationSystem {
       upper: Math.min(BOUNDS.pressure[1], pkg.bounds.Pmax),
       scale: 1e5,
       unit: 'Pa',
-      ...owner,
+      unitId: owner.unitId,
+      unitName: owner.unitName,
     })
     return makeStream(name, pkg, F, h, P)
   }

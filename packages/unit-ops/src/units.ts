@@ -61,7 +61,8 @@ function unitVar(
     scale,
     lower,
     upper,
-    ...ctx.owner,
+    unitId: ctx.owner.unitId,
+    unitName: ctx.owner.unitName,
   })
 }
 
@@ -102,7 +103,8 @@ function pressureChange(ctx: UnitBuildContext, eqs: string[], inl: Stream, out: 
     ),
   )
   add(ctx, eqs, {
-    ...o,
+    unitId: o.unitId,
+    unitName: o.unitName,
     name: 'ratioP * inlet pressure = outlet pressure',
     unit: 'Pa',
     scale: 1e5,
@@ -184,7 +186,8 @@ export const pump: UnitFactory = (ctx) => {
   const eff = unitVar(ctx, 'efficiency_pump', 0.75, 'dimensionless', 1, 1e-6, 1)
   const M = out.pkg.molarMass
   add(ctx, eqs, {
-    ...o,
+    unitId: o.unitId,
+    unitName: o.unitName,
     name: 'work_fluid = outlet volumetric flow * deltaP',
     unit: 'W',
     scale: 1e3,
@@ -275,7 +278,8 @@ function isentropic(kind: 'compressor' | 'turbine'): UnitFactory {
       return cache
     }
     add(ctx, eqs, {
-      ...o,
+      unitId: o.unitId,
+      unitName: o.unitName,
       name: 'isentropic outlet: s(P_out, h_isentropic) = s(P_in, h_in)',
       unit: 'J/mol/K',
       scale: 1,
@@ -294,7 +298,8 @@ function isentropic(kind: 'compressor' | 'turbine'): UnitFactory {
       },
     })
     add(ctx, eqs, {
-      ...o,
+      unitId: o.unitId,
+      unitName: o.unitName,
       name: 'work_isentropic = F_in (h_isentropic - h_in)',
       unit: 'W',
       scale: 1e3,
@@ -552,7 +557,8 @@ export const mixer: UnitFactory = (ctx) => {
   add(ctx, eqs, energyBalance(o, ins, [out], []))
   const eps = 1e-3
   add(ctx, eqs, {
-    ...o,
+    unitId: o.unitId,
+    unitName: o.unitName,
     name: 'outlet pressure = smooth minimum of inlet pressures',
     unit: 'Pa',
     scale: 1e5,
@@ -625,7 +631,8 @@ export const splitter: UnitFactory = (ctx) => {
     vars[`split_fraction[${n}]`] = v
     const s = outs[i]
     add(ctx, eqs, {
-      ...o,
+      unitId: o.unitId,
+      unitName: o.unitName,
       name: `${n} flow = split_fraction[${n}] * inlet flow`,
       unit: 'mol/s',
       scale: 1,

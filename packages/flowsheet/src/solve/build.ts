@@ -146,7 +146,8 @@ export function buildSystem(model: FlowsheetModel): Built {
             name: `${label}.${key}`,
             key,
             value: NaN,
-            ...owner,
+            unitId: owner.unitId,
+            unitName: owner.unitName,
             unit: key === 'flow_mol' ? 'mol/s' : key === 'enth_mol' ? 'J/mol' : 'Pa',
             scale: key === 'flow_mol' ? 1 : key === 'enth_mol' ? 1e4 : 1e5,
             lower:

@@ -56,12 +56,14 @@ export function derivedSpecEquation(
   holder: { v: number },
   label: string,
 ): Equation | null {
-  const base = { ...owner, kind: 'spec' as const }
+  const base = { unitId: owner.unitId, unitName: owner.unitName, kind: 'spec' as const }
   const value = holder.v
   switch (key) {
     case 'temperature':
       return {
-        ...base,
+        unitId: base.unitId,
+        unitName: base.unitName,
+        kind: base.kind,
         name: `${label}: temperature = ${value} K`,
         unit: 'K',
         scale: 1,
@@ -77,7 +79,9 @@ export function derivedSpecEquation(
       }
     case 'vapor_frac':
       return {
-        ...base,
+        unitId: base.unitId,
+        unitName: base.unitName,
+        kind: base.kind,
         name: `${label}: vapour fraction = ${value}`,
         unit: 'J/mol',
         scale: 1e3,
@@ -94,7 +98,9 @@ export function derivedSpecEquation(
     case 'flow_mass': {
       const M = s.pkg.molarMass
       return {
-        ...base,
+        unitId: base.unitId,
+        unitName: base.unitName,
+        kind: base.kind,
         name: `${label}: mass flow = ${value} kg/s`,
         unit: 'kg/s',
         scale: Math.max(1e-3, Math.abs(value)),
@@ -107,7 +113,9 @@ export function derivedSpecEquation(
     }
     case 'entr_mol':
       return {
-        ...base,
+        unitId: base.unitId,
+        unitName: base.unitName,
+        kind: base.kind,
         name: `${label}: molar entropy = ${value} J/mol/K`,
         unit: 'J/mol/K',
         scale: 1,
