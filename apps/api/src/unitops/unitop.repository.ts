@@ -39,24 +39,79 @@ export type ObjectKind = 'units' | 'streams' | 'all'
  * The objects of flowsheet `flowsheetId` (owned by `userId`) as a JSON array text, or
  * `undefined` when the flowsheet is not theirs.
  */
-export async function listObjectsJson(
-  db: Db,
-  userId: number,
-  flowsheetId: number,
-  kind: ObjectKind,
-): Promise<string | undefined> {
+export function listObjectsQuery(userId: number, flowsheetId: number, kind: ObjectKind) {
   const filter =
     kind === 'units'
       ? sql`and o.object_type <> 'stream'`
       : kind === 'streams'
         ? sql`and o.object_type = 'stream'`
         : sql``
-  const r = await sql<{ body: string | null }>`
+  return sql<{ body: string | null; version: number; run: number | null }>`
     select (select coalesce(json_agg(${OBJECT_JSON} order by o.id), '[]')::text
       from simulation_objects o left join property_sets ps on ps.object_id = o.id
-      where o.flowsheet_id = f.id ${filter}) as body
-    from flowsheets f where f.id = ${flowsheetId} and f.owner_id = ${userId}`.execute(db)
+      where o.flowsheet_id = f.id ${filter}) as body, f.version, ${LATEST_RUN} as run
+    from flowsheets f where f.id = ${flowsheetId} and f.owner_id = ${userId}`
+}
+
+/** The newest solve run of flowsheet `f` (its computed values change only with a new run). */
+const LATEST_RUN = sql`(select s.id from solve_runs s where s.flowsheet_id = f.id
+  order by s.id desc limit 1)`
+
+/**
+ * The objects of flowsheet `flowsheetId` (owned by `userId`) as a JSON array text, or
+ * `undefined` when the flowsheet is not theirs.
+ */
+export async function listObjectsJson(
+  db: Db,
+  userId: number,
+  flowsheetId: number,
+  kind: ObjectKind,
+): Promise<string | undefined> {
+  const r = await listObjectsQuery(userId, flowsheetId, kind).execute(db)
   return r.rows[0]?.body ?? undefined
+}
+
+/**
+ * The object lists of recently read sheets, keyed by what determines them: the flowsheet
+ * version (every write bumps it) and the newest solve run (the only other source of change, the
+ * `computed` values). Each read first asks the database for both (one index lookup, which also
+ * checks the owner) and rebuilds the list only when they moved. Body, version and run of a
+ * rebuilt list come from one statement, hence one snapshot. Bounded (least recently used out).
+ */
+export class ObjectListCache {
+  readonly #entries = new Map<string, { version: number; run: number | null; body: string }>()
+  constructor(private readonly max = 2000) {}
+
+  async get(
+    db: Db,
+    userId: number,
+    flowsheetId: number,
+    kind: ObjectKind,
+  ): Promise<string | undefined> {
+    const key = `${flowsheetId}:${kind}`
+    const cached = this.#entries.get(key)
+    if (cached) {
+      const head = await sql<{ version: number; run: number | null }>`
+        select f.version, ${LATEST_RUN} as run
+        from flowsheets f where f.id = ${flowsheetId} and f.owner_id = ${userId}`.execute(db)
+      const h = head.rows[0]
+      if (!h) return undefined
+      if (h.version === cached.version && h.run === cached.run) {
+        this.#entries.delete(key)
+        this.#entries.set(key, cached)
+        return cached.body
+      }
+    }
+    const r = (await listObjectsQuery(userId, flowsheetId, kind).execute(db)).rows[0]
+    if (!r || r.body === null) return undefined
+    this.#entries.delete(key)
+    this.#entries.set(key, { version: r.version, run: r.run, body: r.body })
+    if (this.#entries.size > this.max) {
+      const oldest = this.#entries.keys().next().value
+      if (oldest !== undefined) this.#entries.delete(oldest)
+    }
+    return r.body
+  }
 }
 
 /** One object as JSON text, or undefined (absent or not the user's). */

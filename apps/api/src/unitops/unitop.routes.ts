@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { ifMatchOf, notFound, setEtag, userIdOf } from '../flowsheets/access.ts'
 import * as S from '../routes/schemas.ts'
-import { listObjectsJson } from './unitop.repository.ts'
+import { ObjectListCache, listObjectsJson } from './unitop.repository.ts'
 import type { CreateObjectInput, PatchObjectInput, UnitOpService } from './unitop.service.ts'
 
 const tags = ['unitops']
@@ -16,6 +16,7 @@ export async function unitopRoutes(
   db: Parameters<typeof listObjectsJson>[0],
 ) {
   type Q = { Querystring: { flowsheetOwner: number } }
+  const lists = new ObjectListCache()
   for (const [url, kind, summary] of [
     ['/api/unitops/unitops/', 'units', 'Unit operations of a flowsheet'],
     ['/api/unitops/materialstreams/', 'streams', 'Material streams of a flowsheet'],
@@ -24,7 +25,7 @@ export async function unitopRoutes(
       url,
       { schema: { tags, summary, querystring: S.flowsheetOwnerQuery } },
       async (req, reply) => {
-        const body = await listObjectsJson(db, userIdOf(req), req.query.flowsheetOwner, kind)
+        const body = await lists.get(db, userIdOf(req), req.query.flowsheetOwner, kind)
         if (body === undefined)
           throw notFound('Flowsheet', req.query.flowsheetOwner, 'flowsheetOwner')
         return json(reply, body)

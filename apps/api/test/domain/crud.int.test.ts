@@ -438,10 +438,17 @@ describe('property values', () => {
       unit: 'bar',
     })
     expect(bar).toMatchObject({ value: 2, valueSI: 200000, unitSI: 'Pa' })
+    // the stream list (read twice, so served from its cache) shows every write
+    const url = `/api/unitops/materialstreams/?flowsheetOwner=${f.id}`
+    await ok(alice, 'GET', url)
+    const cached = await ok<SimulationObject[]>(alice, 'GET', url)
+    expect(prop(cached[0], 'pressure')).toMatchObject({ value: 2, unit: 'bar' })
     const free = await ok<PropertyInfo>(alice, 'PATCH', `/api/core/propertyinfo/${P.id}/`, {
       fixed: false,
     })
     expect(free).toMatchObject({ fixed: false, value: null, valueSI: null })
+    const fresh = await ok<SimulationObject[]>(alice, 'GET', url)
+    expect(prop(fresh[0], 'pressure')).toMatchObject({ value: null, fixed: false })
     const g = await ok<PropertyInfo>(alice, 'PATCH', `/api/core/propertyinfo/${P.id}/`, {
       guess: true,
       value: 3,
