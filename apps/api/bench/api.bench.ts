@@ -35,6 +35,8 @@ const work = mkdtempSync(join(tmpdir(), 'rere-bench-'))
 const children: ChildProcess[] = []
 const cleanups: (() => Promise<void>)[] = []
 
+const outputs = new Map<ChildProcess, string>()
+
 function startProcess(
   cmd: string[],
   env: Record<string, string>,
@@ -48,6 +50,7 @@ function startProcess(
     let out = ''
     const onData = (c: Buffer) => {
       out += c
+      outputs.set(child, out.slice(-4000))
       const m = /"url":"(http:[^"]+)"|serving on (http:\S+)/.exec(out)
       if (m) resolve({ url: m[1] ?? m[2], child })
     }
@@ -59,7 +62,7 @@ function startProcess(
   })
 }
 
-async function waitReady(url: string) {
+async function waitReady(url: string, child: ChildProcess) {
   for (let i = 0; i < 600; i++) {
     try {
       const r = await fetch(`${url}/api/ready/`)
@@ -69,7 +72,8 @@ async function waitReady(url: string) {
     }
     await new Promise((r) => setTimeout(r, 200))
   }
-  throw new Error(`${url} never became ready`)
+  const last = await fetch(`${url}/api/ready/`).then((r) => r.text(), String)
+  throw new Error(`${url} never became ready: ${last}\n${outputs.get(child) ?? ''}`)
 }
 
 interface WrkResult {
@@ -213,7 +217,7 @@ async function benchDb(db: 'pglite' | 'pgbouncer', rows: Row[]) {
     })
   }
   const api = await startProcess([rere, 'api'], env)
-  await waitReady(api.url)
+  await waitReady(api.url, api.child)
   let token: string | undefined
   const local = new ApiClient(api.url)
   if (args.auth === 'token')

@@ -59,6 +59,23 @@ function authRequired(): AppError {
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS'])
 const EMAIL_RE = /^[^\s@<>(),;:"[\]\\]{1,64}@[a-z0-9.-]{1,253}$/
 
+/** Is the Host header (name[:port]) localhost, *.localhost or a loopback address? */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false
+  let name: string
+  try {
+    name = new URL(`http://${host}`).hostname.toLowerCase()
+  } catch {
+    return false
+  }
+  return (
+    name === 'localhost' ||
+    name.endsWith('.localhost') ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name) ||
+    name === '[::1]'
+  )
+}
+
 /** Is this path one of the public ones? */
 export function isPublicPath(url: string | undefined): boolean {
   if (!url) return true
@@ -133,6 +150,13 @@ export async function authPlugin(app: FastifyInstance, opts: AuthOptions): Promi
       }
     }
     if (config.authMode === 'local') {
+      // DNS rebinding: a foreign name resolving to 127.0.0.1 must not act as the local user
+      if (!config.authLocalAllowRemote && !isLoopbackHost(request.host))
+        throw new AppError(
+          'AUTH_HOST_REFUSED',
+          'Local sign-on answers only requests addressed to localhost or a loopback address',
+          { statusCode: 403, details: { field: 'host' } },
+        )
       const u = await users.ensure(config.authLocalEmail, 'Local user')
       return { ...u, via: 'local' }
     }

@@ -196,6 +196,15 @@ describe('AUTH_MODE=local', () => {
     expect(b.json().id).toBe(a.json().id)
   })
 
+  it('refuses requests addressed to a non-loopback name (DNS rebinding)', async () => {
+    for (const host of ['evil.example:8080', '10.0.0.5:8080', 'localhost.evil.example'])
+      expect((await t.inject({ url: '/api/me/', headers: { host } })).json().code).toBe(
+        'AUTH_HOST_REFUSED',
+      )
+    for (const host of ['localhost:8080', '127.0.0.1:8080', '[::1]:8080', 'rere.localhost'])
+      expect((await t.inject({ url: '/api/me/', headers: { host } })).statusCode).toBe(200)
+  })
+
   it('still applies CSRF to browser writes, and accepts tokens', async () => {
     const r = await t.inject({
       method: 'POST',
