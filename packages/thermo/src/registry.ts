@@ -2,7 +2,13 @@
 import { badInput } from './errors.ts'
 import { loadFluid } from './helmholtz/fluid.ts'
 import { HelmholtzPackage } from './helmholtz/package.ts'
-import { If97Package, if97GuessRho, if97GuessT, if97SatGuess } from './if97/package.ts'
+import {
+  If97Package,
+  if97GuessPsat,
+  if97GuessRho,
+  if97GuessT,
+  if97SatGuess,
+} from './if97/package.ts'
 import type { PropertyPackage } from './types.ts'
 
 export const PACKAGE_NAMES = ['helmholtz', 'if97'] as const
@@ -22,6 +28,7 @@ function create(name: PackageName, compound: string): PropertyPackage {
       // IF97's backward equations seed the iterations (water only); results are IAPWS-95
       guess: {
         T: if97GuessT,
+        psat: if97GuessPsat,
         rho: if97GuessRho,
         sat: if97SatGuess,
         margin: { h: 2e3, s: 5, u: 2e3 },

@@ -49,6 +49,10 @@ export class HelmholtzEos {
   private readonly powC: Float64Array // delta^c per distinct c
   private readonly tauFac: Float64Array // n * tau^t per term (cached for lastTau)
   private lastTau = NaN
+  private idTau = NaN
+  private id0 = 0
+  private idT = 0
+  private idTT = 0
 
   constructor(fluid: HelmholtzFluid) {
     this.fluid = fluid
@@ -96,18 +100,28 @@ export class HelmholtzEos {
    * @param tau - inverse reduced temperature Tc/T [-]
    */
   ideal(delta: number, tau: number, out: Float64Array): void {
-    const id = this.fluid.ideal
-    let phi = Math.log(delta) + id.a1 + id.a2 * tau + id.a3 * Math.log(tau)
-    let phiT = id.a2 + id.a3 / tau
-    let phiTT = -id.a3 / (tau * tau)
-    for (let i = 0; i < id.peN.length; i++) {
-      const g = id.peGamma[i]
-      const e = Math.exp(-g * tau)
-      const om = 1 - e
-      phi += id.peN[i] * Math.log(om)
-      phiT += id.peN[i] * g * (1 / om - 1)
-      phiTT -= (id.peN[i] * g * g * e) / (om * om)
+    if (tau !== this.idTau) {
+      // tau-only part, cached for the last tau
+      const id = this.fluid.ideal
+      let phi = id.a1 + id.a2 * tau + id.a3 * Math.log(tau)
+      let phiT = id.a2 + id.a3 / tau
+      let phiTT = -id.a3 / (tau * tau)
+      for (let i = 0; i < id.peN.length; i++) {
+        const g = id.peGamma[i]
+        const e = Math.exp(-g * tau)
+        const om = 1 - e
+        phi += id.peN[i] * Math.log(om)
+        phiT += id.peN[i] * g * (1 / om - 1)
+        phiTT -= (id.peN[i] * g * g * e) / (om * om)
+      }
+      this.idTau = tau
+      this.id0 = phi
+      this.idT = phiT
+      this.idTT = phiTT
     }
+    const phi = Math.log(delta) + this.id0
+    const phiT = this.idT
+    const phiTT = this.idTT
     out[PHI] = phi
     out[PHI_D] = 1 / delta
     out[PHI_DD] = -1 / (delta * delta)

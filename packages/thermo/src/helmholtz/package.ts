@@ -24,6 +24,8 @@ export interface GuessProvider {
   T(P: number, y: number, k: YKind, branch: Branch): number
   /** approximate saturation at P [Pa]: Tsat [K] and y of both phases (mass basis), or null */
   sat?(P: number, k: YKind): { T: number; yL: number; yV: number } | null
+  /** approximate saturation pressure [Pa] at T [K] (phase decisions with ANC_MARGIN) */
+  psat?(T: number): number
   /** a density [kg/m3] at (T [K], P [Pa]) on a branch, NaN if unknown */
   rho?(T: number, P: number, branch: Branch): number
   /** how far (mass basis, J/kg or J/(kg K)) y must lie outside the approximate dome */
@@ -447,7 +449,7 @@ export class HelmholtzPackage extends FlashPackage {
   /** Stable density at (T, P) [kg/m3]. */
   rhoTP(T: number, P: number): number {
     if (T >= this.Tc) return this.solveRho(T, P, 'any', Math.min(P / (this.R * T), this.rhoc))
-    const pa = this.ancP(T)
+    const pa = this.guess?.psat ? this.guess.psat(T) : this.ancP(T)
     let liquid: boolean
     let gl = this.ancRhoL(T)
     if (Math.abs(P - pa) > ANC_MARGIN * pa && T < this.Tc - 1) liquid = P > pa

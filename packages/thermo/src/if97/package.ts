@@ -255,3 +255,8 @@ export function if97GuessRho(T: number, P: number, branch: Branch): number {
   }
   return NaN
 }
+
+/** IF97 region-4 saturation pressure [Pa] at T [K] (Eq. 30); a starting value. */
+export function if97GuessPsat(T: number): number {
+  return I.psat4(T) * 1e6
+}
