@@ -101,16 +101,19 @@ export function newton(
     reason: NewtonReason,
     it: number,
     norm: number,
-    extra?: Partial<NewtonResult>,
-  ): NewtonResult => ({
-    converged: reason === 'converged',
-    reason,
-    x,
-    residual: r,
-    residualNorm: norm,
-    iterations: it,
-    ...extra,
-  })
+    singularRow?: number,
+  ): NewtonResult => {
+    const out: NewtonResult = {
+      converged: reason === 'converged',
+      reason,
+      x,
+      residual: r,
+      residualNorm: norm,
+      iterations: it,
+    }
+    if (singularRow !== undefined) out.singularRow = singularRow
+    return out
+  }
   if (!safeEval(sys, x, r, J)) return result('non_finite', 0, Infinity)
   let [norm, phi] = scaledNorms(r, s)
   if (!Number.isFinite(norm)) return result('non_finite', 0, norm)
@@ -128,7 +131,7 @@ export function newton(
       }
     } else for (let i = 0; i < n; i++) b[i] = -r[i]
     const f = luFactor(J, n)
-    if (!f.ok) return result('singular', it, norm, { singularRow: f.singularAt })
+    if (!f.ok) return result('singular', it, norm, f.singularAt)
     const dx = luSolve(f, b)
     let alpha = 1
     let accepted = false
