@@ -28,7 +28,7 @@ describe('AUTH_MODE=proxy', () => {
       },
     })
   })
-  afterAll(() => t.close())
+  afterAll(() => t?.close())
 
   const me = (headers: Record<string, string>, remoteAddress = '10.0.0.7') =>
     t.inject({ method: 'GET', url: '/api/me/', headers, remoteAddress })
@@ -180,7 +180,7 @@ describe('AUTH_MODE=local', () => {
       env: { AUTH_MODE: 'local', TRUSTED_PROXIES: '' },
     })
   })
-  afterAll(() => t.close())
+  afterAll(() => t?.close())
 
   it('serves everyone as the one local user, ignoring identity headers', async () => {
     const a = await t.inject({ url: '/api/me/' })

@@ -31,7 +31,7 @@ describe('rere fixture', () => {
     url = await t.app.listen({ port: 0, host: '127.0.0.1' })
     token = (await t.tokenUser('loadtest@example.test', { name: 'fixture' })).token
   })
-  afterAll(() => t.close())
+  afterAll(() => t?.close())
 
   it('create-pump builds the pump sheet through the API; it solves; delete removes it', async () => {
     const created = await cli(['fixture', 'create-pump', '--url', url], { RERE_TOKEN: token })

@@ -151,7 +151,7 @@ describe('fuzz', () => {
     ).json()
     if (Array.isArray(pps)) for (const p of pps) ctx.ppIds.push(p.id)
   })
-  afterAll(() => t.close())
+  afterAll(() => t?.close())
 
   it(`survives ${COUNT} random and hostile requests without a 5xx (seed ${SEED})`, async () => {
     const r = rng(SEED)

@@ -83,7 +83,7 @@ describe('shell', () => {
       },
     })
   })
-  afterAll(() => t.close())
+  afterAll(() => t?.close())
   const alice = () => t.user('alice@example.test')
 
   it('is ready after warm-up: one query and one catalogue call', async () => {

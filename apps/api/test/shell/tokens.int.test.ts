@@ -15,7 +15,7 @@ describe('API tokens', () => {
   beforeAll(async () => {
     t = await createTestApp({ solver: createFakeSolver() })
   })
-  afterAll(() => t.close())
+  afterAll(() => t?.close())
 
   it('creates a token shown once, stores only its SHA-256, and lists it without the secret', async () => {
     const alice = t.user('alice@example.test')
