@@ -54,6 +54,40 @@ export interface Sheet {
   props: SheetProperty[]
 }
 
+/**
+ * Sheets recently solved, keyed by flowsheet id and valid for one version (every write bumps it;
+ * a solve does not change the document). A read asks only for the version (one index lookup that
+ * also checks the owner) and loads the whole sheet when it moved. Bounded (least recently used out).
+ */
+export class SheetCache {
+  readonly #entries = new Map<number, Sheet>()
+  constructor(private readonly max = 500) {}
+
+  async get(db: Db, userId: number, id: number): Promise<Sheet | undefined> {
+    const cached = this.#entries.get(id)
+    if (cached) {
+      const r = await sql<{ version: number }>`
+        select version from flowsheets where id = ${id} and owner_id = ${userId}`.execute(db)
+      const v = r.rows[0]?.version
+      if (v === undefined) return undefined
+      if (v === cached.flowsheet.version) {
+        this.#entries.delete(id)
+        this.#entries.set(id, cached)
+        return cached
+      }
+    }
+    const sheet = await loadSheet(db, userId, id)
+    if (!sheet) return undefined
+    this.#entries.delete(id)
+    this.#entries.set(id, sheet)
+    if (this.#entries.size > this.max) {
+      const oldest = this.#entries.keys().next().value
+      if (oldest !== undefined) this.#entries.delete(oldest)
+    }
+    return sheet
+  }
+}
+
 /** Everything in flowsheet `id` owned by `userId` (one round trip), or undefined. */
 export async function loadSheet(db: Db, userId: number, id: number): Promise<Sheet | undefined> {
   const r = await sql<{ sheet: Sheet | string }>`

@@ -17,6 +17,7 @@ import type { DB } from '../db/schema.ts'
 import { notFound, ownedFlowsheet } from '../flowsheets/access.ts'
 import { kindFor, valueFromSI } from '../properties/units.ts'
 import {
+  SheetCache,
   buildSolverDocument,
   loadSheet,
   streamEnds,
@@ -208,6 +209,7 @@ export interface SolveOptions {
 }
 
 export class SolveService {
+  private readonly sheets = new SheetCache()
   constructor(
     private readonly db: Kysely<DB>,
     private readonly solver: Solver,
@@ -227,7 +229,7 @@ export class SolveService {
 
   async solve(userId: number, flowsheetId: number, opts: SolveOptions = {}): Promise<SolveResult> {
     const t0 = performance.now()
-    const sheet = await loadSheet(this.db, userId, flowsheetId)
+    const sheet = await this.sheets.get(this.db, userId, flowsheetId)
     if (!sheet) throw notFound('Flowsheet', flowsheetId, 'flowsheet_id')
     const doc = buildSolverDocument(sheet)
     let reply: SolveReply
@@ -260,36 +262,33 @@ export class SolveService {
       vals.push(v)
     }
     const fsId = sheet.flowsheet.id
-    const run = async () =>
-      this.db.transaction().execute(async (trx) => {
-        const { id } = await trx
-          .insertInto('solve_runs')
-          .values({
-            flowsheet_id: fsId,
-            user_id: userId,
-            status: result.status,
-            flowsheet_version: sheet.flowsheet.version,
-            timing: JSON.stringify(result.timing),
-            error: JSON.stringify(result.error),
-            result: JSON.stringify({ ...result, document: undefined }),
-            solver_version: result.versions.solver,
-            package_version: JSON.stringify(reply.versions?.propertyPackages ?? {}),
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow()
-        // keep the newest `runsKept` runs of this sheet
-        await sql`delete from solve_runs where flowsheet_id = ${fsId} and id <= (
+    const success = result.status === 'success' && ids.length > 0
+    // one statement (one round trip, atomic): insert the run, prune the sheet's older runs (the
+    // statement's snapshot does not see the new run, hence offset keep-1), and write the computed
+    // values unless a newer run already did
+    const run = async () => {
+      const r = await sql<{ id: number }>`
+        with run as (
+          insert into solve_runs (flowsheet_id, user_id, status, flowsheet_version, timing, error,
+            result, solver_version, package_version)
+          values (${fsId}, ${userId}, ${result.status}, ${sheet.flowsheet.version},
+            ${JSON.stringify(result.timing)}, ${JSON.stringify(result.error)},
+            ${JSON.stringify({ ...result, document: undefined })}, ${result.versions.solver},
+            ${JSON.stringify(reply.versions?.propertyPackages ?? {})})
+          returning id
+        ), pruned as (
+          delete from solve_runs where flowsheet_id = ${fsId} and id <= (
             select id from solve_runs where flowsheet_id = ${fsId}
-            order by id desc offset ${this.runsKept} limit 1)`.execute(trx)
-        if (ids.length && result.status === 'success') {
-          // the latest completed run wins, whatever order concurrent runs commit in
-          await sql`update property_infos p set computed = v.val, computed_run_id = ${id}
-            from unnest(${ids}::bigint[], ${vals}::float8[]) as v(id, val)
-            where p.id = v.id and p.flowsheet_id = ${fsId}
-              and (p.computed_run_id is null or p.computed_run_id < ${id})`.execute(trx)
-        }
-        return { id }
-      })
+            order by id desc offset ${this.runsKept - 1} limit 1)
+        ), computed as (
+          update property_infos p set computed = v.val, computed_run_id = (select id from run)
+          from unnest(${ids}::bigint[], ${vals}::float8[]) as v(id, val)
+          where ${success} and p.id = v.id and p.flowsheet_id = ${fsId}
+            and (p.computed_run_id is null or p.computed_run_id < (select id from run))
+        )
+        select id from run`.execute(this.db)
+      return { id: r.rows[0].id }
+    }
     try {
       return await withRetry(run)
     } catch (e) {
