@@ -121,6 +121,9 @@ export async function analyzeFile(file: string, o: AnalyzeOptions = {}): Promise
     })
   }
   for await (const s of readSamples(file)) {
+    // k6 runs setup() and teardown() (the fixture calls) in groups ::setup / ::teardown
+    const g = s.tags.group
+    if (g && (g.startsWith('::setup') || g.startsWith('::teardown'))) continue
     if (s.timeMs < firstAny && s.metric !== 'vus' && s.metric !== 'vus_max') firstAny = s.timeMs
     switch (s.metric) {
       case 'http_req_duration':

@@ -122,6 +122,7 @@ export async function runTrials(o: TrialsOptions): Promise<RunManifest> {
         progress: o.progress,
         signal: o.signal,
         onWarning: (w) => log(`warning: ${w.message}`),
+        scenarioTag: o.profileName,
       })
     } finally {
       if (o.flowsheetId === undefined) {
