@@ -279,6 +279,31 @@ export class HelmholtzEos {
 
   private readonly naP = new Float64Array(6)
 
+  /** whether any non-analytic term is above the skip threshold near (delta, tau) */
+  private nonAnalyticActive(delta: number, tau: number): boolean {
+    const na = this.fluid.residual.nonAnalytic
+    for (let i = 0; i < na.n.length; i++) {
+      const dm = delta - 1
+      const tm = tau - 1
+      if (na.C[i] * dm * dm + na.D[i] * tm * tm < SKIP_EXP + 1) return true
+    }
+    return false
+  }
+
+  /** fourth-order central difference of the non-analytic terms' output idx along (dd, dt) */
+  private naFD(delta: number, tau: number, idx: number, dd: number, dt: number): number {
+    const P = this.naP
+    let r = 0
+    for (let j = 0; j < FD4.length; j++) {
+      const w = FD4[j][0]
+      const m = FD4[j][1]
+      P.fill(0)
+      this.nonAnalytic(delta + m * dd, tau + m * dt, P)
+      r += w * P[idx]
+    }
+    return r / (12 * (dd + dt))
+  }
+
   /**
    * Third derivatives for exact cp derivatives: out = [phi_ttt (ideal + residual), phir_dtt,
    * phir_ddt, phir_ddd]. Polynomial, exponential, Gaussian and ideal terms analytically; the two
@@ -370,22 +395,12 @@ export class HelmholtzEos {
     let dtt = Sdtt / (delta * tau * tau)
     let ddt = Sddt / (delta * delta * tau)
     let ddd = Sddd / (delta * delta * delta)
-    if (this.fluid.residual.nonAnalytic.n.length > 0) {
+    if (this.nonAnalyticActive(delta, tau)) {
       const h = 1e-5
-      const P = this.naP
-      const fd = (idx: number, dd: number, dt: number): number => {
-        let r = 0
-        for (const [w, m] of FD4) {
-          P.fill(0)
-          this.nonAnalytic(delta + m * dd, tau + m * dt, P)
-          r += w * P[idx]
-        }
-        return r / (12 * h)
-      }
-      ttt += fd(PHI_TT, 0, h)
-      dtt += fd(PHI_TT, h, 0)
-      ddt += fd(PHI_DD, 0, h)
-      ddd += fd(PHI_DD, h, 0)
+      ttt += this.naFD(delta, tau, PHI_TT, 0, h)
+      dtt += this.naFD(delta, tau, PHI_TT, h, 0)
+      ddt += this.naFD(delta, tau, PHI_DD, 0, h)
+      ddd += this.naFD(delta, tau, PHI_DD, h, 0)
     }
     out[0] = ttt
     out[1] = dtt
