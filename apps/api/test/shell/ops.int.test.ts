@@ -69,7 +69,12 @@ describe('shell', () => {
     solver = createFakeSolver()
     t = await createTestApp({
       solver,
-      env: { BODY_LIMIT_BYTES: '4096', RATE_LIMIT_MAX: '30', RATE_LIMIT_WINDOW_MS: '60000' },
+      env: {
+        BODY_LIMIT_BYTES: '4096',
+        RATE_LIMIT_MAX: '30',
+        RATE_LIMIT_SOLVE_MAX: '3',
+        RATE_LIMIT_WINDOW_MS: '60000',
+      },
       defaultMetrics: true,
       configure: (app) => {
         app.post('/api/test/echo/', async (req) => ({ body: req.body ?? null }))
@@ -184,6 +189,17 @@ describe('shell', () => {
     expect((await alice().inject({ url: '/api/me/' })).statusCode).toBe(200)
     for (let i = 0; i < 35; i++)
       expect((await t.inject({ url: '/api/status/' })).statusCode).toBe(200)
+  })
+
+  it('limits solves separately (RATE_LIMIT_SOLVE_MAX)', async () => {
+    const carol = t.user('carol@example.test')
+    const solve = () =>
+      carol.inject({ method: 'POST', url: '/api/solve/idaes/', payload: { flowsheet_id: 999999 } })
+    for (let i = 0; i < 3; i++) expect((await solve()).statusCode).toBe(404)
+    const limited = await solve()
+    expect(limited.statusCode).toBe(429)
+    expect(limited.json().code).toBe('API_RATE_LIMITED')
+    expect((await carol.inject({ url: '/api/me/' })).statusCode).toBe(200)
   })
 
   it('exposes Prometheus metrics that parse: requests by route/status, durations, pool, solver, event loop', async () => {
