@@ -147,3 +147,81 @@ export function sectionSheet(sections: number) {
     arcs,
   }
 }
+
+/**
+ * The sections plus an outer recycle around all of them: the product is split (20 % back), pumped
+ * (+600 kPa) and mixed with the feed before the first section. Every unit is in one big block.
+ */
+export function outerRecycleSheet(sections: number) {
+  const d = sectionSheet(sections) as unknown as {
+    unit_models: { id: number; ports: Record<string, { id: number; properties: unknown }> }[]
+    arcs: { id: number; source: number; destination: number }[]
+  }
+  const first = d.unit_models[0].ports.inlet_1
+  const feed = first.properties
+  first.properties = {}
+  const last = d.unit_models[d.unit_models.length - 1].ports.outlet.id
+  const p0 = 90000
+  const u = (
+    id: number,
+    type: string,
+    name: string,
+    properties: unknown,
+    args: object,
+    ports: Record<string, { id: number; properties?: unknown }>,
+  ) => ({
+    id,
+    type,
+    name,
+    args: { property_package: -1, ...args },
+    properties,
+    ports: Object.fromEntries(
+      Object.entries(ports).map(([k, p]) => [k, { id: p.id, properties: p.properties ?? {} }]),
+    ),
+  })
+  const frac = { data: [{ id: 99001, value: 0.8, discrete_indexes: ['outlet_1'] }], unit: null }
+  d.unit_models.push(
+    u(
+      900,
+      'splitter',
+      'SX',
+      { split_fraction: frac },
+      { num_outlets: 2 },
+      {
+        inlet: { id: p0 + 1 },
+        outlet_1: { id: p0 + 2 },
+        outlet_2: { id: p0 + 3 },
+      },
+    ),
+    u(
+      901,
+      'pump',
+      'PX',
+      {
+        efficiency_pump: { data: [{ id: 99002, value: 0.7 }], unit: null },
+        deltaP: { data: [{ id: 99003, value: 600 }], unit: 'kPa' },
+      },
+      {},
+      { inlet: { id: p0 + 4 }, outlet: { id: p0 + 5 } },
+    ),
+    u(
+      902,
+      'mixer',
+      'MX',
+      {},
+      { num_inlets: 2 },
+      {
+        inlet_1: { id: p0 + 6, properties: feed },
+        inlet_2: { id: p0 + 7 },
+        outlet: { id: p0 + 8 },
+      },
+    ),
+  )
+  d.arcs.push(
+    { id: 99100, source: last, destination: p0 + 1 },
+    { id: 99101, source: p0 + 3, destination: p0 + 4 },
+    { id: 99102, source: p0 + 5, destination: p0 + 7 },
+    { id: 99103, source: p0 + 8, destination: first.id },
+  )
+  return d
+}

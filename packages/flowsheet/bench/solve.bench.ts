@@ -5,7 +5,7 @@
 import { loadavg } from 'node:os'
 import { solveDocument } from '../src/index.ts'
 import { clearCompiled } from '../src/solve/cache.ts'
-import { pumpSheet, sectionSheet } from './sheets.ts'
+import { outerRecycleSheet, pumpSheet, sectionSheet } from './sheets.ts'
 
 function bench(
   name: string,
@@ -15,15 +15,16 @@ function bench(
   cold = false,
   budgetMs = 2500,
 ) {
-  const feedT = (
-    doc as {
-      unit_models: {
-        ports: Record<string, { properties: Record<string, { data: { value: number }[] }> }>
-      }[]
-    }
-  ).unit_models[0].ports[
-    Object.keys((doc as { unit_models: { ports: object }[] }).unit_models[0].ports)[0]
-  ].properties.temperature.data[0]
+  type Doc = {
+    unit_models: {
+      ports: Record<string, { properties: Record<string, { data: { value: number }[] }> }>
+    }[]
+  }
+  // the feed temperature (the first port temperature with a value)
+  const feedT = (doc as Doc).unit_models
+    .flatMap((u) => Object.values(u.ports))
+    .map((p) => p.properties.temperature?.data[0])
+    .find((d) => d && typeof d.value === 'number') as { value: number }
   const baseT = feedT.value
   const first = solveDocument(doc)
   if (first.status !== 'success') throw new Error(`${name}: ${JSON.stringify(first.error)}`)
@@ -59,7 +60,9 @@ console.log(
 bench('pump (Rere reference)', pumpSheet(), '<= 100 us', 200)
 bench('10-unit section, 1 recycle', sectionSheet(1), '-', 50)
 bench('50-unit sheet, 5 recycles', sectionSheet(5), '<= 20 ms', 20)
+bench('53 units, + outer recycle', outerRecycleSheet(5), '-', 10)
 console.log('cold (cache cleared before every solve: build + structural analysis each time):')
 bench('pump (Rere reference)', pumpSheet(), '<= 100 us', 200, true)
 bench('10-unit section, 1 recycle', sectionSheet(1), '-', 50, true)
 bench('50-unit sheet, 5 recycles', sectionSheet(5), '<= 20 ms', 20, true)
+bench('53 units, + outer recycle', outerRecycleSheet(5), '-', 10, true)

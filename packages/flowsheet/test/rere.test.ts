@@ -460,3 +460,19 @@ describe('compiled-sheet cache', () => {
     checkRerePump(solveDocument(a, { fullState: true }))
   })
 })
+
+describe('large sheets', () => {
+  it('53 units with five inner recycles and one outer recycle: overall mass and energy close', async () => {
+    const { outerRecycleSheet } = await import('../bench/sheets.ts')
+    const r = solveDocument(outerRecycleSheet(5), { fullState: true })
+    ok(r)
+    const feed = pst(r, 'MX', 'inlet_1')
+    const product = pst(r, 'SX', 'outlet_1')
+    expect(product.flowMol).toBeCloseTo(feed.flowMol, 9)
+    let added = 0
+    for (const u of r.unitResults ?? [])
+      added += u.values.work_mechanical ?? u.values.heat_duty ?? 0
+    const dH = product.flowMol * product.enthMol - feed.flowMol * feed.enthMol
+    expect(Math.abs(dH - added) / Math.abs(feed.flowMol * feed.enthMol)).toBeLessThan(1e-9)
+  })
+})

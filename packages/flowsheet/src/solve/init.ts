@@ -3,6 +3,7 @@ import type { Built, PortInfo } from './build.ts'
 
 const P_DEFAULT = 101325
 const T_DEFAULT = 298.15
+const MAX_PASSES = 20
 
 /**
  * Sequential initialisation in flow order: feeds and tear guesses from their specifications
@@ -19,10 +20,25 @@ export function initialize(b: Built, x: Float64Array): void {
     l.push(p)
     byUnitPorts.set(p.unit.id, l)
   }
-  // with tears: a second pass starts from the tear values the first pass computed (one
-  // direct-substitution sweep, as IDAES's SequentialDecomposition with iterLim 1)
-  const passes = b.tears.size > 0 ? 3 : 1
-  for (let pass = 0; pass < passes; pass++)
+  // with tears: repeat the pass (direct substitution on the tear streams, as IDAES's
+  // SequentialDecomposition) until the torn inlets change by less than 1 % relative, at most
+  // MAX_PASSES times; Newton then starts near the right branch of every min/max.
+  const tearVars: number[] = []
+  for (const p of b.ports.values())
+    if (p.port.direction === 'inlet' && p.arc && b.tears.has(p.arc.id))
+      tearVars.push(p.stream.F, p.stream.h, p.stream.P)
+  const passes = b.tears.size > 0 ? MAX_PASSES : 1
+  const prev = new Float64Array(tearVars.length).fill(NaN)
+  for (let pass = 0; pass < passes; pass++) {
+    if (pass > 0) {
+      let change = 0
+      tearVars.forEach((v, k) => {
+        const d = Math.abs(x[v] - prev[k]) / Math.max(Math.abs(x[v]), sys.vars[v].scale)
+        change = Number.isNaN(d) ? Infinity : Math.max(change, d)
+      })
+      if (change < 1e-2) break
+    }
+    tearVars.forEach((v, k) => (prev[k] = x[v]))
     for (const uid of b.order) {
       const op = b.unitOps.get(uid)
       if (!op) continue
@@ -48,6 +64,7 @@ export function initialize(b: Built, x: Float64Array): void {
       }
       for (const p of ports) if (p.port.direction === 'outlet') seedPort(b, p, x, known, false)
     }
+  }
   // anything still unset
   for (let i = 0; i < x.length; i++) {
     if (Number.isFinite(x[i])) continue
