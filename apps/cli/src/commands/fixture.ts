@@ -178,10 +178,10 @@ export function register(program: Command): void {
     .description(
       'create a flowsheet with water (Helmholtz), a pump (efficiency 0.5, outlet 200 kPa) and its inlet (80 degC, 100 kPa, 1000 mol/s) and outlet streams; prints {"id": ...}',
     )
-    .requiredOption('--url <url>', 'API base URL, e.g. http://127.0.0.1:8080')
+    .option('--url <url>', 'API base URL, e.g. http://127.0.0.1:8080 (default: RERE_URL)')
     .option('--token <token>', 'personal API token (default: RERE_TOKEN)')
     .option('--name <name>', 'flowsheet name (default pump-fixture-<timestamp>)')
-    .action((o: { url: string; token?: string; name?: string }) =>
+    .action((o: { url?: string; token?: string; name?: string }) =>
       run('rere fixture create-pump', async () =>
         createPumpFixture(await clientFrom(o, 'rere fixture'), o.name),
       ),
@@ -189,10 +189,10 @@ export function register(program: Command): void {
   fixture
     .command('delete')
     .description('delete a flowsheet (DELETE /api/flowsheets/{id}/); prints {"deleted": id}')
-    .requiredOption('--url <url>', 'API base URL')
+    .option('--url <url>', 'API base URL (default: RERE_URL)')
     .requiredOption('--id <id>', 'flowsheet id')
     .option('--token <token>', 'personal API token (default: RERE_TOKEN)')
-    .action((o: { url: string; id: string; token?: string }) =>
+    .action((o: { url?: string; id: string; token?: string }) =>
       run('rere fixture delete', async () => {
         if (!/^\d+$/.test(o.id)) throw new Error(`--id ${o.id} is not a flowsheet id`)
         const api = await clientFrom(o, 'rere fixture')

@@ -9,7 +9,7 @@ export function register(program: Command): void {
     )
   const common = (c: Command) =>
     c
-      .requiredOption('--url <url>', 'API base URL, e.g. http://127.0.0.1:8080')
+      .option('--url <url>', 'API base URL, e.g. http://127.0.0.1:8080 (default: RERE_URL)')
       .option('--token <token>', 'an existing API token to authenticate with (default: RERE_TOKEN)')
 
   common(
@@ -21,7 +21,7 @@ export function register(program: Command): void {
       .option('--expires-at <iso>', 'expire at this ISO 8601 date-time'),
   ).action(
     async (o: {
-      url: string
+      url?: string
       token?: string
       name: string
       expiresInDays?: string
@@ -46,7 +46,7 @@ export function register(program: Command): void {
     },
   )
   common(token.command('list').description('list your tokens as JSON (never the secrets)')).action(
-    async (o: { url: string; token?: string }) => {
+    async (o: { url?: string; token?: string }) => {
       const { clientFrom } = await import('./fixture.ts')
       await print('rere token list', async () =>
         (await clientFrom(o, 'rere token')).call('GET', '/api/tokens/'),
@@ -55,7 +55,7 @@ export function register(program: Command): void {
   )
   common(
     token.command('revoke').description('revoke a token by id').argument('<id>', 'token id'),
-  ).action(async (id: string, o: { url: string; token?: string }) => {
+  ).action(async (id: string, o: { url?: string; token?: string }) => {
     const { clientFrom } = await import('./fixture.ts')
     if (!/^\d+$/.test(id)) {
       console.error(`rere token revoke: ${id} is not a token id`)
