@@ -16,9 +16,28 @@ export default defineConfig({
             'deploy/**/*.test.ts',
             'scripts/**/*.test.ts',
           ],
-          exclude: ['**/node_modules/**', '**/*.int.test.ts', '**/*.e2e.test.ts'],
+          exclude: [
+            '**/node_modules/**',
+            '**/*.int.test.ts',
+            '**/*.e2e.test.ts',
+            '**/*.timing.test.ts',
+          ],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // Tests whose subject is timing (the load generator's schedule and measurements): run
+        // on their own, one file at a time, after the unit stage, so other tests do not share
+        // the two cores with them.
+        test: {
+          name: 'timing',
+          environment: 'node',
+          include: ['**/*.timing.test.ts'],
+          exclude: ['**/node_modules/**'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
         },
       },
       'apps/web/vitest.config.ts',

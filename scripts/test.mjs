@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every test of the project, in order.
-//  1. unit + web component tests (Vitest projects `unit`, `web`)
+//  1. unit + web component tests (Vitest projects `unit`, `web`), then `timing` (tests whose
+//     subject is timing, one file at a time)
 //  2. the integration suite (`int`) once per database: PGlite, PostgreSQL, PostgreSQL behind
 //     PgBouncer in transaction mode (DB_VARIANT = pglite | postgres | pgbouncer)
 //  3. browser and end-to-end specs (`e2e`) with Debian's Chromium
@@ -68,6 +69,7 @@ function skip(label, why) {
 const want = (stage) => !only || only.includes(stage)
 
 if (want('unit')) vitest('unit', ['unit', 'web'], { RERE_TEST_STAGE: 'unit' })
+if (want('timing')) vitest('timing', ['timing'])
 if (want('int')) {
   vitest('int-pglite', ['int'], { DB_VARIANT: 'pglite' })
   if (await reachable(DATABASE_URL))
