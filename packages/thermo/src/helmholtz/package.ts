@@ -437,6 +437,8 @@ export class HelmholtzPackage extends FlashPackage {
       rho += dr
       if (!(T > Tlo && T < Thi && rho > 0)) return false
       this.props.eval(T, rho, o)
+      // a step at the rounding level of the liquid's pressure: converged
+      if (Math.abs(dT) <= 1e-13 * T && Math.abs(dr) <= 1e-13 * rho) break
       if (it === 7) return false
     }
     // on the branch and mechanically stable: a state of the stable phase
