@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import type { SolveReply } from '@rere/contract'
 import { getPropertyPackage } from '@rere/thermo'
 import { logMean } from '@rere/unit-ops'
-import { solveDocument } from '../src/index.ts'
+import { parseFlowsheet, solveDocument, solveModel } from '../src/index.ts'
 import { prop, sheet, unit } from './helpers.ts'
 
 const water = getPropertyPackage('helmholtz', 'water')
@@ -228,6 +228,17 @@ describe('heat exchanger (counter-current, Underwood mean)', () => {
       10 * (water.flashTP(423.15, 4e5).h - water.flashTP(333.15, 4e5).h),
       3,
     )
+  })
+  it('exact LMTD option (programmatic: unit args delta_temperature = lmtd)', () => {
+    const model = parseFlowsheet(
+      hx({ area: prop(2, 'm**2'), overall_heat_transfer_coefficient: prop(1000, 'W/(m**2*K)') }),
+    )
+    model.units[0].args.delta_temperature = 'lmtd'
+    const r = solveModel(model, { fullState: true })
+    ok(r)
+    const w = ures(r, 'U')
+    const [m] = logMean(w.delta_temperature_in, w.delta_temperature_out)
+    expect(w.heat_duty).toBeCloseTo(1000 * 2 * m, 3)
   })
   it('the exact log mean (LMTD option) and its derivatives', () => {
     const [m, da, db] = logMean(30, 10)

@@ -9,7 +9,8 @@ import { energyBalance, linear, massBalance, named } from './eq.ts'
  *   delta_temperature_in  = T_hot,in  - T_cold,out
  *   delta_temperature_out = T_hot,out - T_cold,in
  *   deltaT = ((dT_in^(1/3) + dT_out^(1/3)) / 2)^3  (Underwood's approximation, Ahuora's default)
- *          or (dT_in - dT_out) / ln(dT_in / dT_out) with args.delta_temperature = 'lmtd'
+ *          or (dT_in - dT_out) / ln(dT_in / dT_out) when args.delta_temperature (or IDAES's
+ *          delta_temperature_callback name) contains 'lmtd'
  *   P_out = P_in + side.deltaP on each side (deltaP_inverted = -deltaP).
  */
 export const heatExchanger: UnitFactory = (ctx) => {
@@ -31,7 +32,8 @@ export const heatExchanger: UnitFactory = (ctx) => {
   const dPc = v('cold_side.deltaP', 0, 'Pa', 1e5)
   const dPhi = v('hot_side.deltaP_inverted', 0, 'Pa', 1e5)
   const dPci = v('cold_side.deltaP_inverted', 0, 'Pa', 1e5)
-  const lmtd = ctx.args.delta_temperature === 'lmtd'
+  const cb = ctx.args.delta_temperature ?? ctx.args.delta_temperature_callback
+  const lmtd = typeof cb === 'string' && cb.includes('lmtd')
   const add = (e: Parameters<typeof sys.addEq>[0]) => {
     sys.addEq(e)
     eqs.push(e.name)
