@@ -1,8 +1,9 @@
 /**
  * `node --import tsx cluster.ts --workers N -- SCRIPT ARGS...`: runs SCRIPT in N worker
  * processes with Node's cluster module, so they share one listening port (the local target of
- * the experiment runner: `rere api` / `rere solver` with N processes). SIGTERM/SIGINT are passed
- * to the workers; the primary exits when they all have.
+ * the experiment runner: `rere api` / `rere solver` with N processes). When every worker
+ * listens, the primary prints `cluster: N workers listening` on standard error. SIGTERM/SIGINT
+ * are passed to the workers; the primary exits when they all have.
  */
 import cluster from 'node:cluster'
 
@@ -16,6 +17,11 @@ if (sep < 0 || !args[sep + 1] || !Number.isInteger(n) || n < 1) {
 }
 cluster.setupPrimary({ exec: args[sep + 1], args: args.slice(sep + 2) })
 let alive = 0
+const listening = new Set<number>()
+cluster.on('listening', (w) => {
+  listening.add(w.id)
+  if (listening.size === n) console.error(`cluster: ${n} workers listening`)
+})
 let stopping = false
 let crashed = false
 for (let i = 0; i < n; i++) {

@@ -784,13 +784,20 @@ async function startLocal(
     return { stop: async () => o.log('# stop both (SIGTERM)') }
   }
   const procs: ChildProcess[] = []
+  const allListening: boolean[] = []
   const start = (x: { argv: string[]; env: Record<string, string> }) => {
     o.log(`$ ${fmt(x)}`)
     const p = spawn(x.argv[0], x.argv.slice(1), {
       env: { ...process.env, ...x.env },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'ignore', 'pipe'],
     })
-    procs.push(p)
+    const i = procs.push(p) - 1
+    allListening[i] = false
+    p.stderr!.on('data', (d: Buffer) => {
+      const text = d.toString()
+      if (/cluster: \d+ workers listening/.test(text)) allListening[i] = true
+      process.stderr.write(text)
+    })
     return p
   }
   const stop = async () => {
@@ -809,19 +816,23 @@ async function startLocal(
   /** `times` consecutive 200s (new connections: the cluster spreads them over the workers) */
   const waitFor = async (url: string, what: string, times: number) => {
     const deadline = Date.now() + (t.readyTimeoutS ?? 120) * 1000
+    const me = procs.length - 1
     let ok = 0
     for (;;) {
-      try {
-        const r = await fetch(url, {
-          signal: AbortSignal.timeout(2000),
-          headers: { connection: 'close' },
-        })
-        await r.arrayBuffer()
-        ok = r.status === 200 ? ok + 1 : 0
-        if (ok >= times) return
-        if (ok > 0) continue
-      } catch {
-        ok = 0
+      // first every worker process listens (the launcher says so), then `times` 200s in a row
+      if (allListening[me]) {
+        try {
+          const r = await fetch(url, {
+            signal: AbortSignal.timeout(2000),
+            headers: { connection: 'close' },
+          })
+          await r.arrayBuffer()
+          ok = r.status === 200 ? ok + 1 : 0
+          if (ok >= times) return
+          if (ok > 0) continue
+        } catch {
+          ok = 0
+        }
       }
       if (Date.now() > deadline || procs.some((p) => p.exitCode !== null)) {
         await stop()

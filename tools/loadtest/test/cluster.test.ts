@@ -14,9 +14,11 @@ describe('local target: N worker processes on one port (Node cluster)', () => {
       ['--import', 'tsx', cluster, '--workers', '3', '--', server],
       {
         env: { ...process.env, PORT: String(port) },
-        stdio: ['ignore', 'pipe', 'inherit'],
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
     )
+    let err = ''
+    p.stderr!.on('data', (d: Buffer) => (err += d.toString()))
     let up = 0
     p.stdout!.on('data', (d: Buffer) => (up += d.toString().trim().split('\n').length))
     const deadline = Date.now() + 30_000
@@ -30,6 +32,7 @@ describe('local target: N worker processes on one port (Node cluster)', () => {
       pids.add(((await r.json()) as { pid: number }).pid)
     }
     expect(pids.size).toBe(3)
+    expect(err).toContain('cluster: 3 workers listening')
     const code = await new Promise<number | null>((r) => {
       p.once('exit', (c) => r(c))
       p.kill('SIGTERM')
