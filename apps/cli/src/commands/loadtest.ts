@@ -362,8 +362,9 @@ export function register(program: Command): void {
             throw configError('LOADTEST_RESULTS_UNREADABLE', `no such file or folder: ${p}`, {
               field: 'results',
             })
-        const ra = await loadRun([a], args)
-        const rb = await loadRun([b], args)
+        const label = (p: string) => p.replace(/\/+$/, '').split(/[\\/]/).slice(-2).join('/')
+        const ra = await loadRun([a], { ...args, label: label(a) })
+        const rb = await loadRun([b], { ...args, label: label(b) })
         console.log(compareMarkdown(ra, rb))
         if (o.html) writeFileSync(o.html, compareHtml(ra, rb))
       }),
