@@ -85,34 +85,37 @@ describe('runner: start rate matches the profile', () => {
 
 describe('runner: measurements and k6 output', () => {
   it('measures latency within 1 ms of the injected delay and writes k6 NDJSON', async () => {
-    // the loopback round trip itself (no delay) is the baseline the injected delay adds to
-    const b0 = join(dir, 'baseline.ndjson')
-    await run({
-      scenario: scenario(20, [[1, 20]], 10),
-      request: { method: 'GET', url: `${srv.url}/delay/0` },
-      base,
-      out: b0,
-    })
-    const d0 = (await samples(b0))
-      .filter((s) => s.metric === 'http_req_duration')
-      .map((s) => s.value)
-    const baseline = percentile(d0, 50)
-    expect(baseline).toBeLessThan(3)
+    // The loopback round trip itself (no delay) is the baseline the injected delay adds to. A
+    // test server descheduled on a busy machine adds its own delay: up to 3 attempts.
+    const median = async (ms: number, secs: number, out: string) => {
+      const r = await run({
+        scenario: scenario(20, [[secs, 20]], 10),
+        request: { method: 'GET', url: `${srv.url}/delay/${ms}` },
+        base,
+        out,
+      })
+      const d = (await samples(out))
+        .filter((s) => s.metric === 'http_req_duration')
+        .map((s) => s.value)
+      expect(d).toHaveLength(20 * secs)
+      return { r, p50: percentile(d, 50) }
+    }
     const out = join(dir, 'latency.ndjson')
-    const r = await run({
-      scenario: scenario(20, [[2, 20]], 10),
-      request: { method: 'GET', url: `${srv.url}/delay/20` },
-      base,
-      out,
-    })
-    expect(r.outPath).toBe(out)
+    let r: Awaited<ReturnType<typeof run>> | undefined
+    const misses: string[] = []
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const baseline = (await median(0, 1, join(dir, 'baseline.ndjson'))).p50
+      const m = await median(20, 2, out)
+      r = m.r
+      expect(m.p50).toBeGreaterThanOrEqual(20)
+      if (baseline < 3 && Math.abs(m.p50 - baseline - 20) < 1) break
+      misses.push(`baseline ${baseline.toFixed(2)} ms, at 20 ms: ${m.p50.toFixed(2)} ms`)
+      if (attempt === 3) throw new Error(`latency not within 1 ms: ${misses.join('; ')}`)
+    }
+    expect(r!.outPath).toBe(out)
     expect(existsSync(out)).toBe(true)
     expect(existsSync(`${out}.partial`)).toBe(false)
     const all = await samples(out)
-    const d = all.filter((s) => s.metric === 'http_req_duration').map((s) => s.value)
-    expect(d).toHaveLength(40)
-    expect(Math.abs(percentile(d, 50) - baseline - 20)).toBeLessThan(1)
-    expect(percentile(d, 50)).toBeGreaterThanOrEqual(20)
     const names = new Set(all.map((s) => s.metric))
     for (const m of [
       'http_reqs',
@@ -130,8 +133,7 @@ describe('runner: measurements and k6 output', () => {
       expected_response: 'true',
       scenario: 'default',
     })
-    // start = end - blocked - duration is within the run
-    expect(r.failed).toBe(0)
+    expect(r!.failed).toBe(0)
   })
   it('counts non-2xx, redirects and timeouts as failures', async () => {
     const r1 = await run({
