@@ -61,7 +61,7 @@ export interface Sheet {
  */
 export class SheetCache {
   readonly #entries = new Map<number, Sheet>()
-  constructor(private readonly max = 500) {}
+  constructor(private readonly max = 256) {}
 
   async get(db: Db, userId: number, id: number): Promise<Sheet | undefined> {
     const cached = this.#entries.get(id)

@@ -80,7 +80,7 @@ export async function listObjectsJson(
  */
 export class ObjectListCache {
   readonly #entries = new Map<string, { version: number; run: number | null; body: string }>()
-  constructor(private readonly max = 2000) {}
+  constructor(private readonly max = 1000) {}
 
   async get(
     db: Db,
