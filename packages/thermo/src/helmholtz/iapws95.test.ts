@@ -121,6 +121,25 @@ describe('IAPWS-95 flashes: phases and errors', () => {
     expect(pkg.flashTP(700, 30e6).phase).toBe('supercritical')
     expect(pkg.flashTP(700, 30e6).x).toBeNull()
   })
+  it('(T,P) just above / below psat along the whole curve: liquid / vapour, never metastable', () => {
+    for (const name of ['helmholtz', 'if97'] as const) {
+      const p = getPropertyPackage(name)
+      for (let T = 273.16; T < 646; T += 3.7) {
+        const sat = p.saturationT(T)
+        const l = p.flashTP(T, sat.P * (1 + 1e-7))
+        const v = p.flashTP(T, sat.P * (1 - 1e-7))
+        expect(l.phase).toBe('liquid')
+        expect(v.phase).toBe('vapor')
+        expect(Math.abs(l.rho / sat.liquid.rho - 1)).toBeLessThan(1e-4)
+        expect(Math.abs(v.rho / sat.vapor.rho - 1)).toBeLessThan(1e-4)
+        // (P,h) just outside the dome stays single-phase on the right side
+        const hl = p.flashPH(sat.P, sat.liquid.h - 1e-6 * Math.abs(sat.vapor.h))
+        const hv = p.flashPH(sat.P, sat.vapor.h + 1e-6 * Math.abs(sat.vapor.h))
+        expect(hl.phase).toBe('liquid')
+        expect(hv.phase).toBe('vapor')
+      }
+    }
+  })
   it('two-phase (P,h) is a mixture of the saturated phases', () => {
     const sat = pkg.saturationP(1e6)
     const h = 0.3 * sat.vapor.h + 0.7 * sat.liquid.h
