@@ -443,11 +443,12 @@ export async function run(o: RunOptions): Promise<RunResult> {
       endTimer = setTimeout(onStagesEnd, Math.max(0, rest))
       return
     }
-    // A timer (>= 1 ms in Node) for waits over 1 ms, so low rates cost no CPU; a due iteration
-    // that a late timer missed starts at once (the count is always on time). Under 1 ms (rates
-    // above ~1000/s) the loop yields with setImmediate instead: I/O still runs between checks.
+    // A timer (>= 1 ms in Node) unless the next start is under 0.25 ms away (then setImmediate,
+    // so I/O still runs between checks): starts are at most ~1 ms late on an idle machine
+    // without busy-waiting, which would read as generator CPU. An iteration a late timer missed
+    // starts at once, so the count is always on time.
     const wait = next.value * 1000 - (performance.now() - t0)
-    if (wait > 1) setTimeout(tick, wait - 1)
+    if (wait > 0.25) setTimeout(tick, Math.max(0, wait - 1))
     else setImmediate(tick)
   }
 
