@@ -179,6 +179,31 @@ function checkPH(name: 'helmholtz' | 'if97', P: number, h: number, tol: number) 
   }
 }
 
+describe('Joule-Thomson coefficient and isothermal compressibility', () => {
+  for (const name of ['helmholtz', 'if97'] as const)
+    it(`${name}: muJT = (dT/dP)_h and kappaT = (1/rho)(drho/dP)_T by differences`, () => {
+      const pkg = getPropertyPackage(name)
+      const P = new HelmholtzProps(eos)
+      for (const [T, p] of [
+        [300, 1e6],
+        [500, 1e5],
+        [700, 3e7],
+      ]) {
+        const st = pkg.flashTP(T, p)
+        const o = name === 'helmholtz' ? P.eval(T, st.rho, new TRhoProps()) : null
+        const mu = o ? o.muJT : pkg.propsPH(p, st.h).d.T.dP
+        const kT = o ? o.kappaT : NaN
+        near(
+          mu,
+          d4((x) => pkg.flashPH(x, st.h).T, p, p * 1e-5),
+          1e-6,
+          1e-14,
+        )
+        if (o) near(kT, d4((x) => pkg.flashTP(T, x).rho, p, p * 1e-5) / st.rho, 1e-6, 1e-18)
+      }
+    })
+})
+
 describe('propsPH derivatives against finite differences of the (P,h) flash', () => {
   for (const name of ['helmholtz', 'if97'] as const) {
     it(`${name}: compressed liquid, 80 degC and 1 bar`, () => checkPH(name, 1e5, 6036.09, 1e-6))

@@ -24,6 +24,15 @@ export class TRhoProps {
   /** (ds/drho)_T */ dsdrho = 0
   /** (du/dT)_rho */ dudT = 0
   /** (du/drho)_T */ dudrho = 0
+  /** isothermal compressibility 1/(rho (dp/drho)_T) [1/Pa] */ kappaT = 0
+  /** Joule-Thomson coefficient (dT/dp)_h [K/Pa] */ muJT = 0
+}
+
+/** Fill the derived properties (kappaT, muJT) of o from its partial derivatives. */
+export function finishDerived(o: TRhoProps): TRhoProps {
+  o.kappaT = 1 / (o.rho * o.dpdrho)
+  o.muJT = o.dhdrho / (o.dpdT * o.dhdrho - o.dpdrho * o.dhdT)
+  return o
 }
 
 export class HelmholtzProps {
@@ -100,7 +109,7 @@ export class HelmholtzProps {
     o.dsdrho = (-R * A) / rho
     o.dudT = o.cv
     o.dudrho = (RT / rho) * dtr
-    return o
+    return finishDerived(o)
   }
 
   /**

@@ -5,7 +5,7 @@
  * take and return SI (Pa, K, J/kg, kg/m3).
  */
 import { readDataJson } from '../helmholtz/fluid.ts'
-import type { TRhoProps } from '../helmholtz/props.ts'
+import { finishDerived, type TRhoProps } from '../helmholtz/props.ts'
 import { PolySum } from './poly.ts'
 
 type J = Record<string, unknown>
@@ -163,7 +163,7 @@ function fromGibbs(
   // u = h - p v: du = dh - v dp - p dv ; at const rho dv = 0
   o.dudT = o.dhdT - v * dpdT
   o.dudrho = o.dhdrho - v * dpdrho + p / (rho * rho)
-  return o
+  return finishDerived(o)
 }
 
 /**
@@ -277,7 +277,7 @@ export function region3(T: number, rho: number, o: TRhoProps): TRhoProps {
   o.dsdrho = (-Rj * A) / rho
   o.dudT = o.cv
   o.dudrho = (RT / rho) * d * t * pdt
-  return o
+  return finishDerived(o)
 }
 
 /** Region-3 pressure and dp/drho at (T, rho), into out [p Pa, dp/drho]. */
