@@ -4,7 +4,7 @@
  * request ids, pino JSON logs, error replies, JSON parsing and body limits, CORS, sign-on and CSRF,
  * rate limits, metrics, OpenAPI, status/readiness, and optionally the built web app (rere start).
  */
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Fastify, {
@@ -73,6 +73,19 @@ declare module 'fastify' {
     rere: RereShell
   }
 }
+
+/** GET routes exercised by the warm-up (as user 0, who owns nothing) */
+const WARMUP_GETS = [
+  '/api/me/',
+  '/api/flowsheets/',
+  '/api/flowsheets/1/',
+  '/api/unitops/unitops/?flowsheetOwner=1',
+  '/api/unitops/materialstreams/?flowsheetOwner=1',
+  '/api/unitops/simulationobjects/1/',
+  '/api/compounds/',
+  '/api/solver/catalogue/',
+  '/api/tokens/',
+]
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:@/+=-]{1,128}$/
 
@@ -198,7 +211,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   const db = database.db
   const tokens = new TokenVerifier(db)
-  const users = await authPlugin(app, { config, db, tokens })
+  const warmupSecret = randomBytes(32).toString('hex')
+  const users = await authPlugin(app, { config, db, tokens, warmupSecret })
 
   const readiness = createReadiness({
     pendingMigrations: () => database.pendingMigrations(),
@@ -210,8 +224,19 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       const warmSolver = opts.solver as Solver & { warmUp?: () => Promise<void> }
       if (typeof warmSolver.warmUp === 'function') await warmSolver.warmUp()
       await solver.catalogue()
-      await app.inject({ method: 'GET', url: '/api/status/' })
-      if (config.authMode === 'local') await app.inject({ method: 'GET', url: '/api/me/' })
+      // the first requests of the main routes, as user 0 (owns nothing: reads find nothing, writes
+      // are refused), so route code, serializers and SQL are warm before /api/ready/ passes
+      const headers = { 'x-rere-warmup': warmupSecret }
+      for (let round = 0; round < 2; round++) {
+        await app.inject({ method: 'GET', url: '/api/status/' })
+        for (const url of WARMUP_GETS) await app.inject({ method: 'GET', url, headers })
+        await app.inject({
+          method: 'POST',
+          url: '/api/solve/idaes/',
+          headers,
+          payload: { flowsheet_id: 1 },
+        })
+      }
     },
   })
   app.decorate('rere', { config, database, solver, metrics, readiness, users, tokens })

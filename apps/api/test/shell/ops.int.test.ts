@@ -98,6 +98,15 @@ describe('shell', () => {
     expect(t.app.rere.readiness.warmed).toBe(true)
   })
 
+  it('warms the main routes as user 0 without leaving data behind; the warm-up secret stays inside', async () => {
+    const flowsheets = await t.database.db.selectFrom('flowsheets').select('id').execute()
+    expect(flowsheets).toEqual([])
+    const forged = await t.inject({ url: '/api/me/', headers: { 'x-rere-warmup': 'guess' } })
+    expect(forged.statusCode).toBe(401)
+    const s = await t.inject({ url: '/metrics' })
+    expect(s.body).toMatch(/route="\/api\/unitops\/unitops\/",status="404"/)
+  })
+
   it('echoes a sane x-request-id, generates one otherwise, and passes it to the solver', async () => {
     const a = await alice().inject({
       url: '/api/test/solve/',
