@@ -23,9 +23,10 @@ export async function solveRoutes(app: FastifyInstance, svc: SolveService) {
       },
     },
     async (req, reply) => {
+      // the client going away mid-solve aborts the solver call (the response closes unfinished)
       const ac = new AbortController()
       const onClose = () => {
-        if (!reply.sent) ac.abort()
+        if (!reply.raw.writableFinished) ac.abort()
       }
       reply.raw.once('close', onClose)
       try {

@@ -340,6 +340,40 @@ describe('POST /api/solve/idaes/', () => {
   })
 })
 
+describe('over real HTTP', () => {
+  it('passes the client going away on to the solver call, and only then', async () => {
+    const f = await createPumpSheet(alice, 'http')
+    let aborted = 0
+    const orig = solver.solve
+    solver.solve = async (doc, opts) => {
+      await new Promise((r) => setTimeout(r, 300))
+      if (opts?.signal?.aborted) aborted++
+      return orig(doc, opts)
+    }
+    try {
+      const addr = await t.app.listen({ port: 0, host: '127.0.0.1' })
+      const init = (signal?: AbortSignal): RequestInit => ({
+        method: 'POST',
+        signal,
+        headers: { 'content-type': 'application/json', ...alice.headers },
+        body: JSON.stringify({ flowsheet_id: f.id }),
+      })
+      const r = await fetch(`${addr}/api/solve/idaes/`, init())
+      expect(r.status).toBe(200)
+      expect(aborted).toBe(0)
+      const ac = new AbortController()
+      const gone = fetch(`${addr}/api/solve/idaes/`, init(ac.signal)).catch(() => 'gone')
+      await new Promise((r) => setTimeout(r, 100))
+      ac.abort()
+      expect(await gone).toBe('gone')
+      await new Promise((r) => setTimeout(r, 400))
+      expect(aborted).toBe(1)
+    } finally {
+      solver.solve = orig
+    }
+  })
+})
+
 describe('solver pass-throughs', () => {
   it('serves the catalogue, the envelope and the DOF analysis', async () => {
     const cat = await ok<{ units: { type: string }[] }>(alice, 'GET', '/api/solver/catalogue/')
