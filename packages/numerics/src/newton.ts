@@ -87,6 +87,7 @@ export function newton(
   const x = Float64Array.from(x0)
   const r = new Float64Array(n)
   const J = new Float64Array(n * n)
+  const Jc = new Float64Array(n * n)
   const xt = new Float64Array(n)
   const rt = new Float64Array(n)
   const project = (v: Float64Array) => {
@@ -130,9 +131,32 @@ export function newton(
         for (let j = 0; j < n; j++) J[i * n + j] *= si
       }
     } else for (let i = 0; i < n; i++) b[i] = -r[i]
+    Jc.set(J)
     const f = luFactor(J, n)
-    if (!f.ok) return result('singular', it, norm, f.singularAt)
-    const dx = luSolve(f, b)
+    let dx: Float64Array
+    let lm = false
+    if (f.ok) dx = luSolve(f, b)
+    else {
+      // rank-deficient Jacobian: a Levenberg-Marquardt step (J'J + mu I) dx = J'b still reduces
+      // the residual along the directions J can see; if it does not, report 'singular'
+      const A = new Float64Array(n * n)
+      const g = new Float64Array(n)
+      let dmax = 0
+      for (let i = 0; i < n; i++)
+        for (let k = 0; k < n; k++) {
+          const jk = Jc[k * n + i]
+          if (jk === 0) continue
+          g[i] += jk * b[k]
+          for (let j = 0; j < n; j++) A[i * n + j] += jk * Jc[k * n + j]
+        }
+      for (let i = 0; i < n; i++) dmax = Math.max(dmax, A[i * n + i])
+      const mu = 1e-8 * dmax + 1e-300
+      for (let i = 0; i < n; i++) A[i * n + i] += mu
+      const fa = luFactor(A, n, 0)
+      if (!fa.ok) return result('singular', it, norm, f.singularAt)
+      dx = luSolve(fa, g)
+      lm = true
+    }
     let alpha = 1
     let accepted = false
     for (;;) {
@@ -152,7 +176,7 @@ export function newton(
     if (!accepted) {
       // recompute r at x for the report
       safeEval(sys, x, r, null)
-      return result('line_search', it, norm)
+      return lm ? result('singular', it, norm, f.singularAt) : result('line_search', it, norm)
     }
     x.set(xt)
     if (!safeEval(sys, x, r, J)) return result('non_finite', it + 1, Infinity)

@@ -82,6 +82,22 @@ describe('newton', () => {
     expect(res.converged).toBe(false)
     expect(res.reason).toBe('singular')
   })
+  it('takes a Levenberg-Marquardt step through a rank-deficient start', () => {
+    // x0 x1 = 1, x1 = 2 from (0, 0): the first Jacobian [[0, 0], [0, 1]] is singular
+    const res = newton(
+      {
+        n: 2,
+        evaluate(x, r, J) {
+          r[0] = x[0] * x[1] - 1
+          r[1] = x[1] - 2
+          if (J) J.set([x[1], x[0], 0, 1])
+        },
+      },
+      [0, 0],
+    )
+    expect(res.converged).toBe(true)
+    expect(res.x[0]).toBeCloseTo(0.5, 10)
+  })
   it('backtracks away from points where evaluation throws', () => {
     // log(x) = 1 starting far: the full step would go negative
     const res = newton(
