@@ -229,6 +229,22 @@ describe('runner: measurements and k6 output', () => {
     expect(long.endMs - long.startMs).toBeGreaterThan(2450)
     expect(long.endMs - long.startMs).toBeLessThan(3200)
   })
+  it('shows live progress on a terminal once a second', async () => {
+    let text = ''
+    const tty = { write: (s: string) => ((text += s), true) } as unknown as NodeJS.WriteStream
+    await run({
+      scenario: scenario(10, [[2.2, 10]], 5),
+      request: { method: 'GET', url: `${srv.url}/delay/0` },
+      base,
+      progress: tty,
+    })
+    const lines = text.split('\r').filter(Boolean)
+    expect(lines.length).toBeGreaterThanOrEqual(2)
+    expect(lines[1]).toMatch(
+      /^\s*2s\/2s {2}target 10\.0\/s {2}started \d+\/s {2}done \d+\/s {2}busy \d+\/5 {2}p95 [\d.]+ms {2}errors 0 {2}dropped 0/,
+    )
+    expect(text.endsWith('\n')).toBe(true)
+  })
   it('an external abort leaves the results file with the .partial marker', async () => {
     const out = join(dir, 'aborted.ndjson')
     const ac = new AbortController()
