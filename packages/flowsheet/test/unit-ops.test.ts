@@ -142,6 +142,23 @@ describe('heater and cooler', () => {
     expect(ures(r2, 'U').heat_duty_inverted).toBeCloseTo(-q, 4)
     conserved(r2, q)
   })
+  it('specifications on flow_vol, enth_mass, entr_mass and total_energy_flow', () => {
+    const inlet = {
+      temperature: prop(20, 'degC'),
+      pressure: prop(200, 'kPa'),
+      flow_vol: prop(0.01, 'm**3/s'),
+    }
+    const r = solve(one('heater', inlet, { enth_mass: prop(300, 'kJ/kg') }, {}))
+    const st = water.flashTP(293.15, 200000)
+    const F = (0.01 * st.rho) / water.molarMass
+    expect(pst(r, 'U', 'inlet').flowMol).toBeCloseTo(F, 8)
+    expect(pst(r, 'U', 'outlet').enthMol).toBeCloseTo(300000 * water.molarMass, 6)
+    const s2 = solve(one('heater', inlet, { entr_mass: prop(1, 'kJ/K/kg') }, {}))
+    expect(pst(s2, 'U', 'outlet').entrMol).toBeCloseTo(1000 * water.molarMass, 8)
+    const s3 = solve(one('heater', inlet, { total_energy_flow: prop(50, 'kW') }, {}))
+    const o = pst(s3, 'U', 'outlet')
+    expect(o.flowMol * o.enthMol).toBeCloseTo(50000, 4)
+  })
   it('cooler: heat_duty_inverted and deltaP_inverted (Ahuora), outlet saturated liquid', () => {
     const r = solve(
       one('cooler', feed(200, 500), { vapor_frac: prop(0) }, { deltaP_inverted: prop(50, 'kPa') }),

@@ -65,7 +65,14 @@ export interface Built {
 
 const STATE_KEYS = ['flow_mol', 'enth_mol', 'pressure'] as const
 const FLOW_KEYS = new Set(['flow_mol', 'flow_mass', 'flow_vol'])
-const ENTH_KEYS = new Set(['enth_mol', 'temperature', 'vapor_frac', 'entr_mol', 'enth_mass'])
+const ENTH_KEYS = new Set([
+  'enth_mol',
+  'temperature',
+  'vapor_frac',
+  'entr_mol',
+  'enth_mass',
+  'entr_mass',
+])
 
 function determines(key: (typeof STATE_KEYS)[number], specs: Spec[]): boolean {
   const set =

@@ -129,9 +129,81 @@ export function derivedSpecEquation(
           return p.state.s - holder.v
         },
       }
+    case 'enth_mass': {
+      const M = s.pkg.molarMass
+      return {
+        ...base1(base),
+        name: `${label}: specific enthalpy = ${value} J/kg`,
+        unit: 'J/mol',
+        scale: 1e4,
+        vars: [s.h],
+        f(x, g) {
+          if (g) g[0] = 1
+          return x[s.h] - holder.v * M
+        },
+      }
+    }
+    case 'entr_mass': {
+      const M = s.pkg.molarMass
+      return {
+        ...base1(base),
+        name: `${label}: specific entropy = ${value} J/kg/K`,
+        unit: 'J/mol/K',
+        scale: 1,
+        vars: [s.P, s.h],
+        f(x, g) {
+          const p = s.props(x)
+          if (g) {
+            g[0] = p.d.s.dP
+            g[1] = p.d.s.dh
+          }
+          return p.state.s - holder.v * M
+        },
+      }
+    }
+    case 'flow_vol': {
+      const M = s.pkg.molarMass
+      return {
+        ...base1(base),
+        name: `${label}: volumetric flow = ${value} m3/s`,
+        unit: 'm**3/s',
+        scale: Math.max(1e-6, Math.abs(value)),
+        vars: [s.F, s.P, s.h],
+        f(x, g) {
+          const p = s.props(x)
+          const rho = p.state.rho
+          const F = x[s.F]
+          if (g) {
+            g[0] = M / rho
+            g[1] = ((-F * M) / (rho * rho)) * p.d.rho.dP
+            g[2] = ((-F * M) / (rho * rho)) * p.d.rho.dh
+          }
+          return (F * M) / rho - holder.v
+        },
+      }
+    }
+    case 'total_energy_flow':
+      return {
+        ...base1(base),
+        name: `${label}: energy flow F h = ${value} W`,
+        unit: 'W',
+        scale: Math.max(1, Math.abs(value)),
+        vars: [s.F, s.h],
+        f(x, g) {
+          if (g) {
+            g[0] = x[s.h]
+            g[1] = x[s.F]
+          }
+          return x[s.F] * x[s.h] - holder.v
+        },
+      }
     default:
       return null
   }
+}
+
+function base1(b: { unitId: number | null; unitName: string; kind: 'spec' }) {
+  return { unitId: b.unitId, unitName: b.unitName, kind: b.kind }
 }
 
 /** Value of a port property at the solution. */
