@@ -265,10 +265,14 @@ export class SolveService {
     const success = result.status === 'success' && ids.length > 0
     // one statement (one round trip, atomic): insert the run, prune the sheet's older runs (the
     // statement's snapshot does not see the new run, hence offset keep-1), and write the computed
-    // values unless a newer run already did
+    // values unless a newer run already did. The commit does not wait for the WAL flush
+    // (synchronous_commit off for this transaction only, no session state): a crash can lose the
+    // last fraction of a second of solve runs, which re-solving restores, never corrupt them.
     const run = async () => {
       const r = await sql<{ id: number }>`
-        with run as (
+        with cfg as (
+          select set_config('synchronous_commit', 'off', true) as v
+        ), run as (
           insert into solve_runs (flowsheet_id, user_id, status, flowsheet_version, timing, error,
             result, solver_version, package_version)
           values (${fsId}, ${userId}, ${result.status}, ${sheet.flowsheet.version},
@@ -286,7 +290,7 @@ export class SolveService {
           where ${success} and p.id = v.id and p.flowsheet_id = ${fsId}
             and (p.computed_run_id is null or p.computed_run_id < (select id from run))
         )
-        select id from run`.execute(this.db)
+        select id from run, cfg`.execute(this.db)
       return { id: r.rows[0].id }
     }
     try {
