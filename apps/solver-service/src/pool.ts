@@ -26,6 +26,9 @@ export interface InProcessSolverOptions {
   timeoutMs?: number
   /** tasks waiting for a worker before SOLVER_BUSY (default 256) */
   maxQueue?: number
+  /** called when a worker thread fails outside a task (e.g. cannot load); default: ignored,
+   * the affected task is rejected and Piscina starts a new worker */
+  onWorkerError?: (error: unknown) => void
 }
 
 export interface PoolStats {
@@ -57,6 +60,10 @@ export function createInProcessSolver(opts: InProcessSolverOptions = {}): InProc
       maxQueue: opts.maxQueue ?? 256,
       idleTimeout: 2 ** 31 - 1,
       concurrentTasksPerWorker: 1,
+    })
+    // a worker that fails to load or dies: fail its task (Piscina rejects it), never the process
+    piscina.on('error', (e: unknown) => {
+      opts.onWorkerError?.(e)
     })
     return piscina
   })

@@ -21,6 +21,7 @@ export async function startSolverService(config: SolverConfig): Promise<RunningS
     workers: config.workers,
     timeoutMs: config.timeoutMs,
     maxQueue: config.maxQueue,
+    onWorkerError: (err) => app.log.error({ err }, 'solver worker failed'),
   })
   let ready = false
   const app = await buildSolverApp({

@@ -47,10 +47,14 @@ describe('in-process solver pool', () => {
     expect(solver.stats().inFlight).toBe(0)
   })
 
-  it('caches the catalogue', async () => {
+  it('caches the catalogue and serves the envelope', async () => {
     const a = await solver.catalogue()
     expect(a.units.map((u) => u.type)).toContain('pump')
     expect(await solver.catalogue()).toBe(a)
+    const env = await solver.envelope('helmholtz', 'water')
+    expect(env.points.length).toBeGreaterThan(10)
+    expect(env.critical.T).toBeCloseTo(647.096, 3)
+    expect(await solver.envelope('helmholtz', 'water')).toBe(env)
   })
 
   it('honours a caller abort', async () => {
