@@ -225,3 +225,12 @@ describe('random unit strings', () => {
     )
   })
 })
+
+describe('Object.prototype names are not units', () => {
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])(
+    '%s -> UNITS_UNKNOWN',
+    (name) => {
+      expect(() => parseUnit(name)).toThrow(expect.objectContaining({ code: 'UNITS_UNKNOWN' }))
+    },
+  )
+})

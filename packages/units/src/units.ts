@@ -117,7 +117,7 @@ export function parseUnit(text: string | null | undefined, path?: string): Parse
 function parseUncached(text: string, path?: string): ParsedUnit {
   if (typeof text !== 'string') throw unknown(String(text), 'not a string', path)
   const trimmed = text.trim()
-  const special = SPECIAL[trimmed]
+  const special = Object.hasOwn(SPECIAL, trimmed) ? SPECIAL[trimmed] : undefined
   if (special)
     return {
       text,
