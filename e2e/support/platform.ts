@@ -116,11 +116,17 @@ export function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS })
 }
 
-/** Every console error and uncaught page error, for the "no console errors" assertion. */
+/** Every console error, failed request and uncaught page error, for "no console errors". */
 export function watchConsole(page: Page): string[] {
   const errors: string[] = []
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`)
+    // a failed request is logged as "Failed to load resource": recorded below, with its URL
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+      errors.push(`console: ${m.text()}`)
+  })
+  page.on('response', (r) => {
+    if (r.status() >= 400)
+      errors.push(`http ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`)
   })
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
   return errors

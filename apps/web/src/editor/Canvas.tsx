@@ -5,8 +5,6 @@ import {
   MarkerType,
   MiniMap,
   ReactFlow,
-  applyEdgeChanges,
-  applyNodeChanges,
   useReactFlow,
   type Connection,
   type Edge,
@@ -166,46 +164,64 @@ export function Canvas({
     [base.nodes, model.actions],
   )
 
+  // Changes are folded into the previous local state (not into a render's `nodes`): React Flow
+  // may send several batches before the next render, and losing a `measured` would hide the
+  // node and drop its handle bounds.
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {
-      const next = applyNodeChanges(changes, nodes)
-      const keyboardMoved: Node[] = []
+      const keyboardMoved: { id: string; position: { x: number; y: number } }[] = []
       for (const c of changes)
-        if (c.type === 'position' && c.dragging === false && !dragging.current) {
-          const n = next.find((x) => x.id === c.id)
-          if (n) keyboardMoved.push(n)
-        }
+        if (c.type === 'position' && c.position && c.dragging === false && !dragging.current)
+          keyboardMoved.push({ id: c.id, position: c.position })
       setLocalN((prev) => {
-        const m: Record<string, Partial<Node>> = {}
-        for (const n of next) {
-          const p = prev[n.id] ?? {}
-          const moved = changes.some((c) => c.type === 'position' && c.id === n.id && c.position)
-          m[n.id] = {
-            selected: n.selected,
-            measured: n.measured,
-            ...(moved || p.position ? { position: n.position } : {}),
+        const m = { ...prev }
+        for (const c of changes) {
+          if (c.type === 'dimensions') {
+            if (c.dimensions) m[c.id] = { ...m[c.id], measured: c.dimensions }
+          } else if (c.type === 'position') {
+            if (c.position) m[c.id] = { ...m[c.id], position: c.position }
+            m[c.id] = { ...m[c.id], dragging: c.dragging }
+          } else if (c.type === 'select') {
+            m[c.id] = { ...m[c.id], selected: c.selected }
+          } else if (c.type === 'remove') {
+            delete m[c.id]
           }
         }
         return m
       })
-      const sel = changes.some((c) => c.type === 'select' || c.type === 'remove')
-      if (sel) onSelection(selectionOf(next, edges))
-      if (keyboardMoved.length) queueMicrotask(() => commitMoves(keyboardMoved))
+      if (keyboardMoved.length) {
+        const moved = keyboardMoved.map((k) => ({
+          ...base.nodes.find((n) => n.id === k.id)!,
+          position: k.position,
+        }))
+        queueMicrotask(() => commitMoves(moved.filter((n) => n.id)))
+      }
     },
-    [nodes, edges, onSelection, commitMoves],
+    [base.nodes, commitMoves],
   )
 
-  const onEdgesChange = useCallback(
-    (changes: EdgeChange[]) => {
-      const next = applyEdgeChanges(changes, edges)
-      setLocalE(() => {
-        const m: Record<string, Partial<Edge>> = {}
-        for (const e of next) if (e.selected) m[e.id] = { selected: true }
-        return m
-      })
-      if (changes.some((c) => c.type === 'select')) onSelection(selectionOf(nodes, next))
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    setLocalE((prev) => {
+      const m = { ...prev }
+      for (const c of changes) {
+        if (c.type === 'select') m[c.id] = { ...m[c.id], selected: c.selected }
+        else if (c.type === 'remove') delete m[c.id]
+      }
+      return m
+    })
+  }, [])
+
+  // React Flow needs a stable handler; the parent hears only real changes
+  const lastSelection = useRef('')
+  const onSelectionChange = useCallback(
+    ({ nodes: ns, edges: es }: { nodes: Node[]; edges: Edge[] }) => {
+      const sel = selectionOf(ns, es)
+      const key = JSON.stringify(sel)
+      if (key === lastSelection.current) return
+      lastSelection.current = key
+      onSelection(sel)
     },
-    [edges, nodes, onSelection],
+    [onSelection],
   )
 
   const onConnect = useCallback(
@@ -277,6 +293,7 @@ export function Canvas({
         ...ns.filter((n) => n.type !== 'unit').map((n) => objIdOf(n.id)),
         ...es.filter((e) => e.selected).map((e) => objIdOf(e.id)),
       ]
+      lastSelection.current = '[]'
       onSelection([])
       void model.actions.deleteObjects(unitIds, streamIds)
     },
@@ -293,6 +310,7 @@ export function Canvas({
       onConnect={onConnect}
       onConnectEnd={onConnectEnd}
       onDelete={onDelete}
+      onSelectionChange={onSelectionChange}
       onNodeDragStart={(_, __, ns) => {
         dragging.current = new Map(ns.map((n) => [n.id, n.position]))
       }}

@@ -41,6 +41,8 @@ export function Palette({
       window.removeEventListener('pointerup', up)
       setGhost(null)
       if (!dragged.current) return
+      // a click may follow this pointerup (dropped back on the item): ignore that one only
+      setTimeout(() => (dragged.current = false), 0)
       const r = canvasRect()
       if (
         r &&

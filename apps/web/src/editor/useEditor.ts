@@ -303,6 +303,12 @@ export function useEditor(fsId: number) {
           })
       }
       if (!uSnaps.length && !sSnaps.length) return
+      // a pending position save of a deleted object would answer 404
+      for (const id of [...unitIds, ...streamIds]) {
+        const t = moveTimers.current.get(id)
+        if (t) clearTimeout(t)
+        moveTimers.current.delete(id)
+      }
       const doDelete = async () => {
         for (const s of sSnaps) await E.deleteObject(fsId, ids.get('obj', s.id))
         for (const u of uSnaps) await E.deleteObject(fsId, ids.get('obj', u.id))
@@ -367,6 +373,7 @@ export function useEditor(fsId: number) {
         rid,
         setTimeout(() => {
           moveTimers.current.delete(rid)
+          if (!find(rid)) return // deleted meanwhile
           void run(() => E.patchObject(fsId, rid, { x, y }), false)
         }, 300),
       )
