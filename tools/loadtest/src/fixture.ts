@@ -13,8 +13,10 @@ import { EXIT, LoadtestError } from './errors.ts'
 
 export interface FixtureResult {
   id: number
+  name: string
   pumpId: number
-  streams: { id: number; name: string }[]
+  streams: { id: number; name: string; role: 'inlet' | 'outlet' }[]
+  ports: { inlet: number; outlet: number }
 }
 
 interface PropertyInfo {
@@ -66,22 +68,23 @@ export async function call<T>(
     )
   }
   const text = await res.text()
+  let code = ''
+  if (res.status < 200 || res.status > 299)
+    try {
+      code = (JSON.parse(text) as { code?: string }).code ?? ''
+    } catch {
+      // not JSON
+    }
   if (res.status === 401 || res.status === 403)
     throw new LoadtestError(
       'LOADTEST_AUTH_FAILED',
-      `${method} ${url}: ${res.status} (bad or missing token)`,
+      `${method} ${url}: ${res.status}${code ? ` ${code}` : ''} (bad or missing token)`,
       {
         exitCode: EXIT.SETUP_FAILED,
         details: { field: 'token' },
       },
     )
   if (res.status < 200 || res.status > 299) {
-    let code = ''
-    try {
-      code = (JSON.parse(text) as { code?: string }).code ?? ''
-    } catch {
-      // not JSON
-    }
     throw new LoadtestError(
       'LOADTEST_FIXTURE_FAILED',
       `${method} ${url}: HTTP ${res.status}${code ? ` ${code}` : ''}`,
@@ -120,10 +123,12 @@ function port(o: SimObject, name: string): number {
   return p.id
 }
 
-export async function createFixture(o: ClientOptions, now = Date.now()): Promise<FixtureResult> {
-  const sheet = await call<{ id: number }>(o, 'POST', '/api/flowsheets/', {
-    name: `pump-fixture-${now}`,
-  })
+export async function createFixture(
+  o: ClientOptions,
+  now = Date.now(),
+  name = `pump-fixture-${now}`,
+): Promise<FixtureResult> {
+  const sheet = await call<{ id: number }>(o, 'POST', '/api/flowsheets/', { name })
   const id = sheet.id
   const obj = (b: Record<string, unknown>) =>
     call<SimObject>(o, 'POST', '/api/unitops/simulationobjects/', { flowsheetOwner: id, ...b })
@@ -147,11 +152,13 @@ export async function createFixture(o: ClientOptions, now = Date.now()): Promise
   await patch(prop(s2, 'pressure', 'S2'), { value: 200, unit: 'kPa', fixed: true })
   return {
     id,
+    name,
     pumpId: pump.id,
     streams: [
-      { id: s1.id, name: 'S1' },
-      { id: s2.id, name: 'S2' },
+      { id: s1.id, name: 'S1', role: 'inlet' },
+      { id: s2.id, name: 'S2', role: 'outlet' },
     ],
+    ports: { inlet: port(pump, 'inlet'), outlet: port(pump, 'outlet') },
   }
 }
 

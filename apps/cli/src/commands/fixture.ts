@@ -80,80 +80,16 @@ export async function clientFrom(
   return new ApiClient(url, o.token ?? env.token)
 }
 
-interface Port {
-  id: number
-  name: string
-  direction: 'inlet' | 'outlet'
-}
-interface PropertyInfo {
-  id: number
-  key: string
-  unit: string
-  value: number | null
-}
-interface SimObject {
-  id: number
-  componentName: string
-  ports: Port[]
-  properties: { id: number; contained_properties: PropertyInfo[] }
-}
-
-function prop(o: SimObject, key: string): PropertyInfo {
-  const p = o.properties.contained_properties.find((c) => c.key === key)
-  if (!p) throw new Error(`${o.componentName} has no property ${key}`)
-  return p
-}
-
-function port(o: SimObject, direction: 'inlet' | 'outlet'): Port {
-  const p = o.ports.find((x) => x.direction === direction)
-  if (!p) throw new Error(`${o.componentName} has no ${direction} port`)
-  return p
-}
-
 /**
- * The pump fixture, through the public API only (the calls of docs/api.md "Fixture"; k6 setup()
- * makes the same ones): a flowsheet (Helmholtz water), a pump (efficiency 0.5), its inlet stream S1
- * (80 degC, 100 kPa, 1000 mol/s) and outlet stream S2 (200 kPa).
+ * The pump fixture, through the public API only (the calls of docs/api.md "Fixture"): a
+ * flowsheet (Helmholtz water), a pump (efficiency 0.5), its inlet stream S1 (80 degC, 100 kPa,
+ * 1000 mol/s) and outlet stream S2 (200 kPa). One implementation, shared with the load-test
+ * runner (`@rere/loadtest`), so `rere fixture` and every trial make the same calls.
  */
-export async function createPumpFixture(api: ApiClient, name = `pump-fixture-${Date.now()}`) {
-  const sheet = await api.call<{ id: number }>('POST', '/api/flowsheets/', { name })
-  const pump = await api.call<SimObject>('POST', '/api/unitops/simulationobjects/', {
-    flowsheetOwner: sheet.id,
-    objectType: 'pump',
-    componentName: 'Pump-1',
-    x: 300,
-    y: 200,
-  })
-  const s1 = await api.call<SimObject>('POST', '/api/unitops/simulationobjects/', {
-    flowsheetOwner: sheet.id,
-    objectType: 'stream',
-    componentName: 'S1',
-    destination: port(pump, 'inlet').id,
-  })
-  const s2 = await api.call<SimObject>('POST', '/api/unitops/simulationobjects/', {
-    flowsheetOwner: sheet.id,
-    objectType: 'stream',
-    componentName: 'S2',
-    source: port(pump, 'outlet').id,
-  })
-  const patches: [PropertyInfo, Record<string, unknown>][] = [
-    [prop(s1, 'temperature'), { value: 80, unit: 'degC', fixed: true }],
-    [prop(s1, 'pressure'), { value: 100, unit: 'kPa', fixed: true }],
-    [prop(s1, 'flow_mol'), { value: 1000, unit: 'mol/s', fixed: true }],
-    [prop(pump, 'efficiency_pump'), { value: 0.5, unit: 'dimensionless', fixed: true }],
-    [prop(s2, 'pressure'), { value: 200, unit: 'kPa', fixed: true }],
-  ]
-  for (const [p, body] of patches) await api.call('PATCH', `/api/core/propertyinfo/${p.id}/`, body)
-  return {
-    id: sheet.id,
-    name,
-    pumpId: pump.id,
-    streams: [
-      { id: s1.id, name: 'S1', role: 'inlet' },
-      { id: s2.id, name: 'S2', role: 'outlet' },
-    ],
-    ports: { inlet: port(pump, 'inlet').id, outlet: port(pump, 'outlet').id },
-  }
+export async function createPumpFixture(api: ApiClient, name?: string) {
+  const { createFixture } = await import('@rere/loadtest')
+  const now = Date.now()
+  return createFixture({ url: api.base, token: api.token }, now, name ?? `pump-fixture-${now}`)
 }
 
 async function run(cmd: string, f: () => Promise<unknown>): Promise<void> {
