@@ -130,6 +130,18 @@ export abstract class FlashPackage implements PropertyPackage {
   protected cpPartials(_T: number, _rho: number): [number, number] | null {
     return null
   }
+  /**
+   * The lowest temperature [K] supported at P [Pa] (default bounds.Tmin) and a note naming the
+   * bound for error messages.
+   */
+  protected tMinAt(_P: number): { T: number; note: string } {
+    return { T: this.bounds.Tmin, note: '' }
+  }
+  /** Throws THERMO_OUT_OF_RANGE when T is below the lowest temperature at P (checked T, P). */
+  protected checkTAtP(T: number, P: number): void {
+    const m = this.tMinAt(P)
+    if (T < m.T) throw outOfRange('T', T, m.T, this.bounds.Tmax, m.note)
+  }
   /** The highest temperature [K] supported at P [Pa]. */
   protected tMaxAt(_P: number): number {
     return this.bounds.Tmax
@@ -252,6 +264,7 @@ export abstract class FlashPackage implements PropertyPackage {
   flashTP(T: number, P: number): ThermoState {
     this.checkT(T)
     this.checkP(P)
+    this.checkTAtP(T, P)
     return this.single(this.stableTP(T, P, this.st), P)
   }
 
@@ -302,7 +315,8 @@ export abstract class FlashPackage implements PropertyPackage {
 
   /** Single-phase or two-phase state at P with y (mass basis h, s or u) given. */
   protected flashPY(P: number, y: number, k: YKind): ThermoState {
-    const Tmin = this.bounds.Tmin
+    const tm = this.tMinAt(P)
+    const Tmin = tm.T
     const Tmax = this.tMaxAt(P)
     const st = this.st
     let Tlo = Tmin
@@ -365,7 +379,7 @@ export abstract class FlashPackage implements PropertyPackage {
       if ((T === Tmin && f > 0) || (T === Tmax && f < 0)) {
         const lo = yAt(this, Tmin)
         const hi = yAt(this, Tmax)
-        throw outOfRange(k, y * this.M, lo, hi)
+        throw outOfRange(k, y * this.M, lo, hi, tm.note)
       }
       if (Math.abs(f) <= tol) return this.single(st, P)
       if (f < 0) {
@@ -427,7 +441,9 @@ export abstract class FlashPackage implements PropertyPackage {
     this.checkT(T)
     requireFinite('rho', rhoMass)
     if (rhoMass <= 0) throw badInput('rho', rhoMass, `rho must be positive, got ${rhoMass}`)
-    if (T < this.Tc) {
+    // below the lowest temperature of the low-pressure states there is no vapour-liquid
+    // equilibrium (compressed liquid down to the melting line only; the melting check decides)
+    if (T < this.Tc && T >= this.tMinAt(this.bounds.Pmin).T) {
       const p = this.satTfill(T, this.stL, this.stV)
       if (rhoMass < this.stL.rho && rhoMass > this.stV.rho) {
         const v = 1 / rhoMass
@@ -439,6 +455,7 @@ export abstract class FlashPackage implements PropertyPackage {
     // the pressure a density implies may round a little beyond the bounds at their edge
     if (!(o.p >= this.bounds.Pmin * (1 - 1e-9) && o.p <= this.bounds.Pmax * (1 + 1e-9)))
       throw outOfRange('rho', rhoMass, 0, this.stableTP(T, this.bounds.Pmax, this.stV).rho)
+    this.checkTAtP(T, o.p)
     return this.single(o)
   }
 

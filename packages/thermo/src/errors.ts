@@ -15,11 +15,22 @@ const UNITS: Record<string, string> = {
   x: '-',
 }
 
-export function outOfRange(field: string, value: number, min: number, max: number): AppError {
+/**
+ * THERMO_OUT_OF_RANGE naming the field, its value and the supported range; `note` (optional)
+ * names the bound (e.g. the melting line at the given pressure).
+ */
+export function outOfRange(
+  field: string,
+  value: number,
+  min: number,
+  max: number,
+  note = '',
+): AppError {
   const unit = UNITS[field] ?? ''
   return new AppError(
     THERMO_OUT_OF_RANGE,
-    `${field} = ${value} ${unit} is outside the supported range [${min}, ${max}] ${unit}`,
+    `${field} = ${value} ${unit} is outside the supported range [${min}, ${max}] ${unit}` +
+      (note ? ` (${note})` : ''),
     { statusCode: 422, details: { field, value, min, max, unit } },
   )
 }

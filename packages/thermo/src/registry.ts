@@ -1,6 +1,7 @@
 /** Property packages by name: `helmholtz` (IAPWS-95) and `if97` (IAPWS-IF97). */
 import { badInput } from './errors.ts'
 import { loadFluid } from './helmholtz/fluid.ts'
+import { MeltingCurve } from './helmholtz/melting.ts'
 import { HelmholtzPackage } from './helmholtz/package.ts'
 import {
   If97Package,
@@ -24,7 +25,11 @@ function create(name: PackageName, compound: string): PropertyPackage {
     return new HelmholtzPackage(fluid, {
       compound,
       version: 'IAPWS-95 (R6-95(2018))',
-      bounds: { Tmin: 273.15, Tmax: 1273.15, Pmin: 1e-3, Pmax: 1e9 },
+      // IAPWS-95 is valid from the melting line (R14-08) to 1273 K: Tmin is the lowest
+      // melting temperature (the ice Ih-III-liquid triple point); at P the bound is the melting
+      // temperature, 273.15 K below ~0.14 MPa (as before; 0.01 K below the triple point)
+      bounds: { Tmin: 251.165, Tmax: 1273.15, Pmin: 1e-3, Pmax: 1e9 },
+      melting: { curve: new MeltingCurve('water-melting.json'), lowPressureTmin: 273.15 },
       // IF97's backward equations seed the iterations (water only); results are IAPWS-95
       guess: {
         T: if97GuessT,

@@ -5,7 +5,14 @@
  * pair is checked instead of the recovered state.
  */
 import { describe, expect, it } from 'vitest'
-import { getPropertyPackage, type PropertyPackage, type ThermoState } from './index.ts'
+import {
+  getPropertyPackage,
+  MeltingCurve,
+  type PropertyPackage,
+  type ThermoState,
+} from './index.ts'
+
+const melting = new MeltingCurve()
 
 function grid(pkg: PropertyPackage, Tmax: number, Pmax: number): [number, number][] {
   const out: [number, number][] = []
@@ -13,7 +20,12 @@ function grid(pkg: PropertyPackage, Tmax: number, Pmax: number): [number, number
   const nP = 30
   for (let i = 0; i < nT; i++) {
     const T = 273.16 + ((Tmax - 273.16) * i) / (nT - 1)
-    for (let j = 0; j < nP; j++) out.push([T, 1e3 * Math.pow(Pmax / 1e3, j / (nP - 1))])
+    for (let j = 0; j < nP; j++) {
+      const P = 1e3 * Math.pow(Pmax / 1e3, j / (nP - 1))
+      // IAPWS-95 stops at the melting line (ice VI above 632.4 MPa is solid at 273.16 K)
+      if (pkg.name === 'helmholtz' && T < (melting.temperature(P)?.T ?? 0)) continue
+      out.push([T, P])
+    }
   }
   // near the triple point and near the critical point
   for (let T = 273.16; T < 280; T += 0.7)

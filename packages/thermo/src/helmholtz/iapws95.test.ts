@@ -190,7 +190,8 @@ describe('IAPWS-95 flashes: phases and errors', () => {
         return err as AppError
       }
     })()
-    expect(e?.details).toMatchObject({ field: 'T', value: 2000, min: 273.15, max: 1273.15 })
+    // min: the lowest melting temperature (ice Ih-III-liquid triple point, IAPWS R14-08)
+    expect(e?.details).toMatchObject({ field: 'T', value: 2000, min: 251.165, max: 1273.15 })
   })
   it('at the critical point every result is finite', () => {
     const s = pkg.flashTRho(fluid.Tc, fluid.rhoc)

@@ -8,6 +8,7 @@ import { noConvergence, outOfRange } from '../errors.ts'
 import type { Bounds } from '../types.ts'
 import { HelmholtzEos } from './eos.ts'
 import type { HelmholtzFluid } from './fluid.ts'
+import type { MeltingCurve } from './melting.ts'
 import { HelmholtzProps, TRhoProps } from './props.ts'
 
 /** Relative distance from the ancillary saturation pressure below which the exact
@@ -35,14 +36,22 @@ export interface GuessProvider {
 export interface HelmholtzOptions {
   compound: string
   version: string
+  /** bounds.Tmin is the lowest temperature at any pressure (with a melting curve: its minimum) */
   bounds: Bounds
   guess?: GuessProvider
+  /**
+   * The melting curve: with it the lowest temperature at P is the melting temperature (the
+   * fluid's stability limit), kept at `lowPressureTmin` where that is lower than the melting
+   * temperature on the first (lowest-pressure) line and below that line's lowest pressure.
+   */
+  melting?: { curve: MeltingCurve; lowPressureTmin: number }
 }
 
 export class HelmholtzPackage extends FlashPackage {
   readonly fluid: HelmholtzFluid
   readonly props: HelmholtzProps
   private readonly guess: GuessProvider | undefined
+  private readonly melting: HelmholtzOptions['melting']
   protected override readonly cheapTRho = true
   private readonly buf = new Float64Array(3)
   private readonly bufV = new Float64Array(3)
@@ -73,6 +82,7 @@ export class HelmholtzPackage extends FlashPackage {
     this.fluid = fluid
     this.props = props
     this.guess = opts.guess
+    this.melting = opts.melting
     this.satT(fluid.Ttriple)
     ;(this as { triple: { T: number; P: number } }).triple = { T: fluid.Ttriple, P: this.cTp }
   }
@@ -393,6 +403,26 @@ export class HelmholtzPackage extends FlashPackage {
     if (y < a.yL - m) return { branch: 'liquid', Tsat: a.T }
     if (y > a.yV + m) return { branch: 'vapor', Tsat: a.T }
     return null
+  }
+
+  /**
+   * Lowest temperature at P: the melting temperature (IAPWS R14-08), but at most
+   * lowPressureTmin on the first line (ice Ih) and lowPressureTmin below its lowest pressure.
+   */
+  protected override tMinAt(P: number): { T: number; note: string } {
+    const m = this.melting
+    if (!m) return super.tMinAt(P)
+    const r = m.curve.temperature(P)
+    const first = m.curve.lines[0]
+    if (r === null) {
+      if (P < first.pLo) return { T: m.lowPressureTmin, note: '' }
+      return { T: this.bounds.Tmax, note: `above the last melting line at P = ${P} Pa` }
+    }
+    if (r.ice === first.ice && r.T > m.lowPressureTmin) return { T: m.lowPressureTmin, note: '' }
+    return {
+      T: r.T,
+      note: `below the ice ${r.ice} melting temperature ${r.T} K at P = ${P} Pa (IAPWS R14-08)`,
+    }
   }
 
   protected override guessT(P: number, y: number, k: YKind, branch: Branch): number {
