@@ -34,7 +34,13 @@ export function buildWeb(): void {
   const web = join(ROOT, 'apps/web')
   const index = join(web, 'dist/index.html')
   if (existsSync(index) && statSync(index).mtimeMs >= newest(web)) return
-  const r = spawnSync('npm', ['run', 'build', '-w', '@rere/web'], { cwd: ROOT, encoding: 'utf8' })
+  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build into
+  // the dist that `rere start` (and `npm start`) serve afterwards
+  const r = spawnSync('npm', ['run', 'build', '-w', '@rere/web'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: 'production' },
+  })
   if (r.status !== 0) throw new Error(`web build failed:\n${r.stdout}\n${r.stderr}`)
 }
 
