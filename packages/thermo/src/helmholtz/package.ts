@@ -444,12 +444,19 @@ export class HelmholtzPackage extends FlashPackage {
     let T = T0
     const br: Branch = branch === 'any' ? (T < this.Tc ? 'liquid' : 'any') : branch
     let rho: number
-    try {
-      this.stateTP(T, P, br, NaN, o)
-      rho = o.rho
-    } catch {
-      return false
-    }
+    // start from the guess provider's density at (T0, P) when it has one (the 2-D Newton
+    // corrects it together with T); otherwise from the exact density at T0
+    const gr = br !== 'any' && this.guess?.rho ? this.guess.rho(T, P, br) : NaN
+    if (gr > 0) {
+      rho = gr
+      this.props.eval(T, rho, o)
+    } else
+      try {
+        this.stateTP(T, P, br, NaN, o)
+        rho = o.rho
+      } catch {
+        return false
+      }
     const scale = k === 's' ? this.R : this.R * this.Tc
     const tol = 1e-13 * (Math.abs(y) + scale)
     for (let it = 0; it < 8; it++) {

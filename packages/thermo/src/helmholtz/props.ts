@@ -43,6 +43,9 @@ export class HelmholtzProps {
   private readonly i0 = new Float64Array(6)
   private readonly ir = new Float64Array(6)
   private readonly i3 = new Float64Array(4)
+  // (delta, tau) of the ideal and residual parts held in i0 and ir after eval (NaN: none)
+  private evDelta = NaN
+  private evTau = NaN
 
   constructor(eos: HelmholtzEos) {
     this.eos = eos
@@ -60,6 +63,7 @@ export class HelmholtzProps {
   pressure(T: number, rho: number, out: Float64Array): void {
     const delta = rho / this.rhoc
     const r = this.ir
+    this.evDelta = NaN
     this.eos.residual(delta, this.Tc / T, r)
     const RT = this.R * T
     const dpd = delta * r[PHI_D]
@@ -81,6 +85,8 @@ export class HelmholtzProps {
     const r = this.ir
     this.eos.ideal(delta, tau, i0)
     this.eos.residual(delta, tau, r)
+    this.evDelta = delta
+    this.evTau = tau
     const R = this.R
     const RT = R * T
     const dpd = delta * r[PHI_D]
@@ -124,8 +130,13 @@ export class HelmholtzProps {
     const i0 = this.i0
     const r = this.ir
     const t3 = this.i3
-    this.eos.ideal(delta, tau, i0)
-    this.eos.residual(delta, tau, r)
+    // the flash that precedes this call usually ended with eval at the same state: reuse it
+    if (delta !== this.evDelta || tau !== this.evTau) {
+      this.eos.ideal(delta, tau, i0)
+      this.eos.residual(delta, tau, r)
+      this.evDelta = delta
+      this.evTau = tau
+    }
     this.eos.third(delta, tau, t3)
     const [ttt, dtt, ddt, ddd] = [t3[0], t3[1], t3[2], t3[3]]
     const phiTT = i0[PHI_TT] + r[PHI_TT]
