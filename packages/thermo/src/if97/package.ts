@@ -229,18 +229,49 @@ export function if97GuessT(P: number, y: number, k: YKind, branch: Branch): numb
 
 const satL = new TRhoProps()
 const satV = new TRhoProps()
+// a small ring of recent pressures (a flowsheet solve revisits a few): P, Tsat and the
+// saturated h, s, u of both phases
+const SAT_GUESS_RING = 16
+const sgP = new Float64Array(SAT_GUESS_RING).fill(NaN)
+const sgV = new Float64Array(SAT_GUESS_RING * 7)
+let sgNext = 0
+const sgOut = { T: 0, yL: 0, yV: 0 }
 /**
  * IF97 saturation at P [Pa] below the region-1/3 boundary (Tsat <= 623.15 K): Tsat and y of
- * both phases (mass basis); null above. Starting values and quick phase decisions only.
+ * both phases (mass basis); null above. Starting values and quick phase decisions only. The
+ * returned record is reused by the next call.
  */
 export function if97SatGuess(P: number, k: YKind): { T: number; yL: number; yV: number } | null {
-  const p = P / 1e6
-  if (!(p > 0) || p > I.psat4(I.T13)) return null
-  const T = I.Tsat4(p)
-  I.region1(T, P, satL)
-  I.region2(T, P, satV)
-  const pick = (o: TRhoProps) => (k === 'h' ? o.h : k === 's' ? o.s : o.u)
-  return { T, yL: pick(satL), yV: pick(satV) }
+  let j = -1
+  for (let i = 0; i < SAT_GUESS_RING; i++)
+    if (sgP[i] === P) {
+      j = i
+      break
+    }
+  if (j < 0) {
+    const p = P / 1e6
+    if (!(p > 0) || p > I.psat4(I.T13)) return null
+    const T = I.Tsat4(p)
+    I.region1(T, P, satL)
+    I.region2(T, P, satV)
+    j = sgNext
+    sgNext = (j + 1) % SAT_GUESS_RING
+    sgP[j] = P
+    const b = 7 * j
+    sgV[b] = T
+    sgV[b + 1] = satL.h
+    sgV[b + 2] = satV.h
+    sgV[b + 3] = satL.s
+    sgV[b + 4] = satV.s
+    sgV[b + 5] = satL.u
+    sgV[b + 6] = satV.u
+  }
+  const b = 7 * j
+  const o = k === 'h' ? 1 : k === 's' ? 3 : 5
+  sgOut.T = sgV[b]
+  sgOut.yL = sgV[b + o]
+  sgOut.yV = sgV[b + o + 1]
+  return sgOut
 }
 
 const rhoTmp = new TRhoProps()
