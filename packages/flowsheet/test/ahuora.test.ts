@@ -191,20 +191,28 @@ describe('Ahuora water cases (values of *_solved.json within 0.1)', () => {
     }
   })
 
-  it('pump and pump_unit_conversions: the same clear range error (inlet below the melting line)', () => {
-    const a = solveDocument(load('pump'))
-    const b = solveDocument(load('pump_unit_conversions'))
+  it('pump and pump_unit_conversions: supercooled-liquid inlet (metastable, below the melting line)', () => {
     // the inlet (11 MPa, 125 J/mol) is supercooled liquid: IAPWS-95 puts it at 272.159 K, below
-    // the ice Ih melting temperature 272.324 K at 11 MPa (IAPWS R14-08; h there is 137.43 J/mol).
-    // helmholtz stops at the melting line (metastable states are not returned as stable ones);
-    // IDAES extrapolates into the metastable region. Documented in docs/thermo.md.
-    expect(water.bounds.Tmin).toBeLessThan(272)
-    expect(() => water.flashPH(11e6, 125)).toThrow(/ice Ih melting temperature 272\.32/)
-    for (const r of [a, b]) {
-      expect(r.status).toBe('error')
-      expect(r.error?.code).toBe('THERMO_OUT_OF_RANGE')
-      expect(r.error?.details).toMatchObject({ field: 'h' })
-      expect(r.error?.message).toMatch(/melting temperature/)
+    // the ice Ih melting temperature 272.324 K at 11 MPa (IAPWS R14-08). helmholtz accepts
+    // metastable supercooled liquid down to 235.15 K and marks it (docs/thermo.md); IDAES
+    // extrapolates the same way.
+    const inlet = water.flashPH(11e6, 125)
+    expect(inlet.metastable).toBe('supercooled-liquid')
+    expect(inlet.T).toBeCloseTo(272.159, 3)
+    for (const name of ['pump', 'pump_unit_conversions']) {
+      const r = solveDocument(load(name), { fullState: true })
+      const want = load('pump_solved') as Solved
+      expect(r.status, JSON.stringify(r.error)).toBe('success')
+      const got = new Map(r.flowsheet.properties.map((p) => [p.id, p]))
+      for (const w of want.properties) {
+        const g = got.get(w.id)
+        expect(g, `${name}: id ${w.id} (${w.name}) missing`).toBeDefined()
+        const wv = Array.isArray(w.value) ? w.value[0] : w.value
+        const gv = Array.isArray(g?.value) ? g.value[0] : (g?.value as number)
+        expect(Math.abs(gv - wv), `${name} ${w.name}: ${gv} vs ${wv}`).toBeLessThanOrEqual(0.1)
+        expect(g?.unit, `${name} ${w.name}`).toBe(w.unit)
+      }
+      checkPortStates(r)
     }
   })
 

@@ -137,6 +137,28 @@ export abstract class FlashPackage implements PropertyPackage {
   protected tMinAt(_P: number): { T: number; note: string } {
     return { T: this.bounds.Tmin, note: '' }
   }
+  /**
+   * The lowest temperature [K] of accepted metastable supercooled liquid at P [Pa], below
+   * tMinAt(P); NaN when none is accepted (default).
+   */
+  protected supercooledTMinAt(_P: number): number {
+    return NaN
+  }
+  /** The note naming the supercooled-liquid limit Tsc [K] at P [Pa] for error messages. */
+  protected supercooledNote(Tsc: number, P: number, Tstable: number): string {
+    return (
+      `below the supercooled-liquid limit ${Tsc} K at P = ${P} Pa; metastable liquid is ` +
+      `accepted from ${Tstable} K down to it (docs/thermo.md)`
+    )
+  }
+  /** The single-phase state o at P, marked metastable supercooled liquid when T < Tstable. */
+  protected singleAt(o: TRhoProps, P: number, Tstable: number): ThermoState {
+    const s = this.single(o, P)
+    if (!(o.T < Tstable)) return s
+    if (s.phase !== 'liquid')
+      throw outOfRange('T', o.T, Tstable, this.bounds.Tmax, `${s.phase} below ${Tstable} K`)
+    return { ...s, metastable: 'supercooled-liquid' }
+  }
   /** Throws THERMO_OUT_OF_RANGE when T is below the lowest temperature at P (checked T, P). */
   protected checkTAtP(T: number, P: number): void {
     const m = this.tMinAt(P)
@@ -262,9 +284,17 @@ export abstract class FlashPackage implements PropertyPackage {
    * @param P - pressure [Pa]
    */
   flashTP(T: number, P: number): ThermoState {
-    this.checkT(T)
+    requireFinite('T', T)
     this.checkP(P)
-    this.checkTAtP(T, P)
+    const sc = this.supercooledTMinAt(P)
+    const m = this.tMinAt(P)
+    if (T < sc) throw outOfRange('T', T, sc, this.bounds.Tmax, this.supercooledNote(sc, P, m.T))
+    this.checkT(T, T < this.bounds.Tmin && T >= sc ? sc : this.bounds.Tmin)
+    if (T < m.T) {
+      // metastable supercooled liquid (only above the triple-point pressure: liquid branch)
+      if (T >= sc) return this.singleAt(this.stateTP(T, P, 'liquid', NaN, this.st), P, m.T)
+      throw outOfRange('T', T, m.T, this.bounds.Tmax, m.note)
+    }
     return this.single(this.stableTP(T, P, this.st), P)
   }
 
@@ -315,7 +345,10 @@ export abstract class FlashPackage implements PropertyPackage {
 
   /** Single-phase or two-phase state at P with y (mass basis h, s or u) given. */
   protected flashPY(P: number, y: number, k: YKind): ThermoState {
-    const tm = this.tMinAt(P)
+    const tm0 = this.tMinAt(P)
+    const sc = this.supercooledTMinAt(P)
+    // below the melting line: metastable supercooled liquid down to sc where accepted
+    const tm = sc < tm0.T ? { T: sc, note: this.supercooledNote(sc, P, tm0.T) } : tm0
     const Tmin = tm.T
     const Tmax = this.tMaxAt(P)
     const st = this.st
@@ -364,7 +397,7 @@ export abstract class FlashPackage implements PropertyPackage {
     }
     const g = this.guessT(P, y, k, branch)
     if (g > Tlo && g < Thi) T = g
-    if (this.fastPY(P, y, k, T, branch, Tlo, Thi, st)) return this.single(st, P)
+    if (this.fastPY(P, y, k, T, branch, Tlo, Thi, st)) return this.singleAt(st, P, tm0.T)
     let yLo = NaN // y at Tlo if evaluated
     let yHi = NaN
     const scale = k === 's' ? this.R : this.R * this.Tc
@@ -381,7 +414,7 @@ export abstract class FlashPackage implements PropertyPackage {
         const hi = yAt(this, Tmax)
         throw outOfRange(k, y * this.M, lo, hi, tm.note)
       }
-      if (Math.abs(f) <= tol) return this.single(st, P)
+      if (Math.abs(f) <= tol) return this.singleAt(st, P, tm0.T)
       if (f < 0) {
         Tlo = T
         yLo = f
@@ -396,7 +429,7 @@ export abstract class FlashPackage implements PropertyPackage {
         else if (next >= Thi && Thi === Tmax && Number.isNaN(yHi)) next = Tmax
         else next = 0.5 * (Tlo + Thi)
       }
-      if (Math.abs(next - T) <= 1e-15 * T) return this.single(st, P)
+      if (Math.abs(next - T) <= 1e-15 * T) return this.singleAt(st, P, tm0.T)
       T = next
     }
     throw noConvergence(`(P, ${k}) flash`, { P, [k]: y * this.M })

@@ -27,6 +27,12 @@ export interface ThermoState {
   /** vapour fraction: 0 liquid, 1 vapour, (0,1) two-phase, null supercritical */
   x: number | null
   phase: Phase
+  /**
+   * Set only for metastable states: 'supercooled-liquid' is liquid below the ice melting
+   * temperature at P (IAPWS-95 extrapolated, down to the documented limit; docs/thermo.md).
+   * Absent for stable states.
+   */
+  metastable?: 'supercooled-liquid'
   /** specific enthalpy [J/kg] */
   hMass: number
   /** specific entropy [J/(kg K)] */

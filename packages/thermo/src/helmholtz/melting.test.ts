@@ -75,30 +75,60 @@ describe('helmholtz lower bound = melting line (IAPWS R6-95(2018) validity, R14-
     }
   })
 
-  it('a state below the melting line is THERMO_OUT_OF_RANGE naming the melting temperature', () => {
+  it('below the ice Ih melting line: metastable supercooled liquid, marked, down to 235.15 K', () => {
     const P = 11e6
     const Tm = curve.temperature(P)?.T as number
     expect(Tm).toBeCloseTo(272.324, 3)
-    const e = rangeError(() => water.flashTP(Tm - 0.01, P))
+    expect(curve.supercooled).toEqual({ Tmin: 235.15, ice: ['Ih'] })
+    // (T, P) at 11 MPa, 272.0 K: liquid, metastable; at 10 MPa, 280 K: stable, no field
+    const sc = water.flashTP(272.0, P)
+    expect(sc.phase).toBe('liquid')
+    expect(sc.metastable).toBe('supercooled-liquid')
+    expect(sc.rho).toBeGreaterThan(1000)
+    const stable = water.flashTP(280, 10e6)
+    expect(stable.phase).toBe('liquid')
+    expect('metastable' in stable).toBe(false)
+    expect('metastable' in water.flashTP(Tm + 1e-3, P)).toBe(false)
+    // (P, h), (P, s), (P, u) and propsPH return the same metastable state
+    for (const st of [
+      water.flashPH(P, sc.h),
+      water.flashPS(P, sc.s),
+      water.flashPU(P, sc.u),
+      water.propsPH(P, sc.h).state,
+    ]) {
+      expect(Math.abs(st.T - 272.0)).toBeLessThan(1e-9)
+      expect(st.metastable).toBe('supercooled-liquid')
+      expect(st.phase).toBe('liquid')
+    }
+    // the Ahuora pump inlet: 11 MPa, 125 J/mol is at 272.159 K (IAPWS-95)
+    const pump = water.flashPH(P, 125)
+    expect(pump.T).toBeCloseTo(272.1586, 4)
+    expect(pump.metastable).toBe('supercooled-liquid')
+    // at atmospheric pressure too (the melting bound there is 273.15 K)
+    expect(water.flashTP(240, 101325).metastable).toBe('supercooled-liquid')
+    // below the limit: THERMO_OUT_OF_RANGE naming it
+    const e = rangeError(() => water.flashTP(235.1, P))
     expect(e.code).toBe('THERMO_OUT_OF_RANGE')
-    expect(e.details).toMatchObject({ field: 'T', min: Tm, max: 1273.15, unit: 'K' })
-    expect(e.message).toMatch(/ice Ih melting temperature 272\.32\d* K at P = 11000000 Pa/)
-    // (P, h): the minimum is h on the melting line
-    const hm = water.flashTP(Tm, P).h
+    expect(e.details).toMatchObject({ field: 'T', min: 235.15, max: 1273.15, unit: 'K' })
+    expect(e.message).toMatch(/supercooled-liquid limit 235\.15 K at P = 11000000 Pa/)
+    expect(rangeError(() => water.flashTP(230, 101325)).code).toBe('THERMO_OUT_OF_RANGE')
+    // (P, h): the minimum is h at the limit
+    const hm = water.flashTP(235.15, P).h
     const eh = rangeError(() => water.flashPH(P, hm - 1))
     expect(eh.code).toBe('THERMO_OUT_OF_RANGE')
     expect(eh.details).toMatchObject({ field: 'h', unit: 'J/mol' })
     expect((eh.details as { min: number }).min).toBeCloseTo(hm, 6)
-    expect(eh.message).toMatch(/melting/)
-    // ice III and ice VI sides
+    expect(eh.message).toMatch(/supercooled-liquid limit 235\.15 K/)
+    // ice III and ice VI sides keep the melting line as the bound (no supercooled liquid there)
     expect(rangeError(() => water.flashTP(254, 300e6)).message).toMatch(/ice III/)
     expect(rangeError(() => water.flashTP(290, 1e9)).message).toMatch(/ice VI/)
     expect(water.flashTP(301, 1e9).phase).toBe('liquid')
-    // a compressed liquid density at a temperature below the melting line
+    // vapour below 273.15 K (below the triple-point pressure) stays out of range
+    expect(rangeError(() => water.flashTP(260, 100)).code).toBe('THERMO_OUT_OF_RANGE')
+    expect(water.flashTP(300, 100).phase).toBe('vapor')
+    // (T, rho) is not extended: below the melting line it stays out of range
     const rho = water.flashTP(Tm + 0.1, P).rho
     expect(rangeError(() => water.flashTRho(Tm - 1, rho)).code).toBe('THERMO_OUT_OF_RANGE')
-    // low pressures keep the former 273.15 K bound
-    expect(rangeError(() => water.flashTP(273.1, 101325)).details).toMatchObject({ min: 273.15 })
   })
 
   it('IF97 keeps its own range from 273.15 K', () => {

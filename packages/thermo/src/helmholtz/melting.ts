@@ -30,11 +30,32 @@ function evalLine(l: MeltingLine, T: number): number {
   return l.form === 'sum' ? l.pn * (1 + s) : l.pn * Math.exp(s)
 }
 
+/** The accepted metastable supercooled liquid below the melting line (a Rere choice, data file). */
+export interface SupercooledLimit {
+  /** lowest temperature [K] of metastable supercooled liquid */
+  Tmin: number
+  /** the ice phases below whose melting line it is accepted */
+  ice: string[]
+}
+
 export class MeltingCurve {
   readonly lines: MeltingLine[]
+  /** the supercooled-liquid limit of the data file, or null when it has none */
+  readonly supercooled: SupercooledLimit | null
 
   constructor(file = 'water-melting.json') {
-    const j = readDataJson(file) as { lines: Record<string, unknown>[] }
+    const j = readDataJson(file) as {
+      lines: Record<string, unknown>[]
+      supercooledLiquid?: { Tmin?: unknown; ice?: unknown }
+    }
+    const sc = j.supercooledLiquid
+    if (sc === undefined) this.supercooled = null
+    else {
+      const Tmin = Number(sc.Tmin)
+      if (!Number.isFinite(Tmin) || !Array.isArray(sc.ice))
+        throw new Error(`${file}: supercooledLiquid needs a numeric Tmin and an ice list`)
+      this.supercooled = { Tmin, ice: sc.ice.map(String) }
+    }
     this.lines = j.lines.map((r) => {
       const form = r.form === 'log' ? 'log' : 'sum'
       const a = (form === 'sum' ? r.a : r.c) as number[]

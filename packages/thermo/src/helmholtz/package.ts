@@ -425,6 +425,20 @@ export class HelmholtzPackage extends FlashPackage {
     }
   }
 
+  /**
+   * Lowest temperature of accepted metastable supercooled liquid at P: the data file's limit
+   * (water-melting.json `supercooledLiquid`, a Rere choice) below the melting line of the listed
+   * ice phases, above the triple-point pressure only (below it the fluid is vapour); NaN
+   * elsewhere (the stable bound of tMinAt applies).
+   */
+  protected override supercooledTMinAt(P: number): number {
+    const sc = this.melting?.curve.supercooled
+    if (!sc || !(P >= this.triple.P)) return NaN
+    const r = this.melting?.curve.temperature(P)
+    if (!r || !sc.ice.includes(r.ice)) return NaN
+    return sc.Tmin < this.tMinAt(P).T ? sc.Tmin : NaN
+  }
+
   protected override guessT(P: number, y: number, k: YKind, branch: Branch): number {
     return this.guess ? this.guess.T(P, y, k, branch) : NaN
   }
