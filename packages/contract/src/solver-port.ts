@@ -34,6 +34,8 @@ export interface PortState {
   phase: Phase
   /** mass density [kg/m3] */ densMass: number
   /** the arc (stream) joining this port, if any */ arcId?: number | null
+  /** set when the state is metastable (e.g. liquid below the ice melting line) */
+  metastable?: 'supercooled-liquid'
 }
 
 /** Results of one unit: work [W] (positive into the fluid), heat duty [W], and others by name. */

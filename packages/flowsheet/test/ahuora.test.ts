@@ -213,6 +213,13 @@ describe('Ahuora water cases (values of *_solved.json within 0.1)', () => {
         expect(g?.unit, `${name} ${w.name}`).toBe(w.unit)
       }
       checkPortStates(r)
+      // never silently: the port state and the log say the inlet is metastable
+      expect(r.ports?.find((p) => p.port === 'inlet' && p.unitName === 'Pump-1')?.metastable).toBe(
+        'supercooled-liquid',
+      )
+      expect(r.log.some((l) => /Pump-1\.inlet is metastable \(supercooled-liquid\)/.test(l))).toBe(
+        true,
+      )
     }
   })
 

@@ -11,6 +11,8 @@ export interface ThermoStateLike {
   /** molar entropy [J/mol/K] */ s: number
   /** vapour fraction [-], null above the critical point */ x: number | null
   phase: 'liquid' | 'vapor' | 'supercritical' | 'two-phase'
+  /** set for metastable states (liquid below the ice melting line) */
+  metastable?: 'supercooled-liquid'
 }
 
 export interface Deriv {

@@ -209,6 +209,13 @@ export function solveModel(
     `solved: ${sys.eqs.length} equations, ${res.blocks} blocks (largest ${res.largestBlock}), ${res.iterations} Newton iterations`,
   )
   const properties = collectProperties(model, (spec) => specValue(built, spec, x))
+  // metastable states are never returned silently: each one is named in the log
+  const ports = portStates(built, x)
+  for (const p of ports)
+    if (p.metastable)
+      log.push(
+        `warning: ${p.unitName}.${p.port} is metastable (${p.metastable}): T = ${p.temperature.toFixed(3)} K, P = ${p.pressure} Pa`,
+      )
   timer.lap('report')
   const reply: SolveReply = {
     status: 'success',
@@ -219,7 +226,7 @@ export function solveModel(
     versions,
   }
   if (opts.fullState) {
-    reply.ports = portStates(built, x)
+    reply.ports = ports
     reply.unitResults = unitResults(built, x)
   }
   timer.lap('report')
@@ -283,6 +290,7 @@ function portStates(b: Built, x: Float64Array): PortState[] {
       phase: st.phase,
       densMass: st.rho,
       arcId: info.arc ? info.arc.id : null,
+      ...(st.metastable ? { metastable: st.metastable } : {}),
     })
   }
   return out
