@@ -59,6 +59,27 @@ function body(statusCode: number, code: string, message: string, details = {}): 
   return { statusCode, code, message, details }
 }
 
+/**
+ * Database errors caused by the request's data (a value PostgreSQL cannot store, a conflicting
+ * concurrent write) are the client's 4xx, not a 500.
+ */
+export function mapDatabaseError(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return error
+  if (code.startsWith('22'))
+    return new AppError('API_VALIDATION', 'A value in the request cannot be stored', {
+      details: { field: 'body', sqlstate: code },
+      cause: error,
+    })
+  if (code === '23505' || code === '23503')
+    return new AppError('API_CONFLICT', 'The change conflicts with a concurrent one; retry', {
+      statusCode: 409,
+      details: { sqlstate: code },
+      cause: error,
+    })
+  return error
+}
+
 /** Map any thrown error to the reply body. */
 export function toErrorBody(error: unknown): ErrorBody {
   if (isAppError(error)) return error.toBody()
@@ -103,7 +124,7 @@ export function toErrorBody(error: unknown): ErrorBody {
 }
 
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const b = toErrorBody(error)
+  const b = toErrorBody(mapDatabaseError(error))
   if (b.statusCode >= 500) request.log.error({ err: error }, 'request failed')
   else request.log.debug({ code: b.code }, 'request rejected')
   if (reply.sent) return

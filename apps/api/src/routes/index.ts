@@ -8,8 +8,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { Ajv } from 'ajv'
-import { AppError, type Solver } from '@rere/contract'
-import { errorHandler } from '../plugins/errors.ts'
+import type { Solver } from '@rere/contract'
 import type { Database } from '../db/index.ts'
 import { CatalogueService } from '../catalogue/catalogue.service.ts'
 import { catalogueRoutes } from '../catalogue/catalogue.routes.ts'
@@ -47,31 +46,7 @@ const coercing = new Ajv({
   allErrors: false,
 })
 
-/**
- * Database errors caused by the request's data (a value PostgreSQL cannot store, a conflicting
- * concurrent write) are the client's 4xx, not a 500.
- */
-export function mapDatabaseError(error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code
-  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return error
-  if (code.startsWith('22'))
-    return new AppError('API_VALIDATION', 'A value in the request cannot be stored', {
-      details: { field: 'body', sqlstate: code },
-      cause: error,
-    })
-  if (code === '23505' || code === '23503')
-    return new AppError('API_CONFLICT', 'The change conflicts with a concurrent one; retry', {
-      statusCode: 409,
-      details: { sqlstate: code },
-      cause: error,
-    })
-  return error
-}
-
 export async function domainRoutes(app: FastifyInstance, deps: DomainDeps): Promise<void> {
-  app.setErrorHandler((error, request, reply) =>
-    errorHandler(mapDatabaseError(error), request, reply),
-  )
   app.setValidatorCompiler(({ schema, httpPart }) =>
     httpPart === 'body' ? strict.compile(schema) : coercing.compile(schema),
   )

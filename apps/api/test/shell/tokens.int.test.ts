@@ -141,6 +141,14 @@ describe('API tokens', () => {
       expect(r.statusCode, JSON.stringify(payload)).toBe(400)
       expect(r.json().details.field).toBe(field)
     }
+    // a value PostgreSQL cannot store (NUL) is the client's 400, not a 500 (found by the fuzz test)
+    const nul = await alice.inject({
+      method: 'POST',
+      url: '/api/tokens/',
+      payload: { name: 'a\u0000b' },
+    })
+    expect(nul.statusCode).toBe(400)
+    expect(nul.json().code).toBe('API_VALIDATION')
     const ok = await alice.inject({
       method: 'POST',
       url: '/api/tokens/',
