@@ -159,6 +159,13 @@ export abstract class FlashPackage implements PropertyPackage {
       throw outOfRange('T', o.T, Tstable, this.bounds.Tmax, `${s.phase} below ${Tstable} K`)
     return { ...s, metastable: 'supercooled-liquid' }
   }
+  /**
+   * True when T [K] is surely above every lower temperature bound at P [Pa] (melting line,
+   * supercooled limit), so the (T,P) flash may skip computing them; false when unsure (default).
+   */
+  protected aboveAnyMeltingLine(_T: number, _P: number): boolean {
+    return false
+  }
   /** Throws THERMO_OUT_OF_RANGE when T is below the lowest temperature at P (checked T, P). */
   protected checkTAtP(T: number, P: number): void {
     const m = this.tMinAt(P)
@@ -286,6 +293,10 @@ export abstract class FlashPackage implements PropertyPackage {
   flashTP(T: number, P: number): ThermoState {
     requireFinite('T', T)
     this.checkP(P)
+    if (this.aboveAnyMeltingLine(T, P)) {
+      this.checkT(T)
+      return this.single(this.stableTP(T, P, this.st), P)
+    }
     const sc = this.supercooledTMinAt(P)
     const m = this.tMinAt(P)
     if (T < sc) throw outOfRange('T', T, sc, this.bounds.Tmax, this.supercooledNote(sc, P, m.T))

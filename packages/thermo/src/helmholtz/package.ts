@@ -52,6 +52,7 @@ export class HelmholtzPackage extends FlashPackage {
   readonly props: HelmholtzProps
   private readonly guess: GuessProvider | undefined
   private readonly melting: HelmholtzOptions['melting']
+  private readonly meltingTops: { pLo: number; T: number }[]
   protected override readonly cheapTRho = true
   private readonly buf = new Float64Array(3)
   private readonly bufV = new Float64Array(3)
@@ -83,6 +84,13 @@ export class HelmholtzPackage extends FlashPackage {
     this.props = props
     this.guess = opts.guess
     this.melting = opts.melting
+    // the highest melting temperature of the lines starting at or below each line's pressure:
+    // above it at P the melting line does not constrain a (T,P) state (flashTP's fast path)
+    let tTop = opts.melting?.lowPressureTmin ?? -Infinity
+    this.meltingTops = (opts.melting?.curve.lines ?? [])
+      .slice()
+      .sort((a, b) => a.pLo - b.pLo)
+      .map((l) => ({ pLo: l.pLo, T: (tTop = Math.max(tTop, l.Tmax, l.Tmin)) }))
     this.satT(fluid.Ttriple)
     ;(this as { triple: { T: number; P: number } }).triple = { T: fluid.Ttriple, P: this.cTp }
   }
@@ -409,6 +417,13 @@ export class HelmholtzPackage extends FlashPackage {
    * Lowest temperature at P: the melting temperature (IAPWS R14-08), but at most
    * lowPressureTmin on the first line (ice Ih) and lowPressureTmin below its lowest pressure.
    */
+  protected override aboveAnyMeltingLine(T: number, P: number): boolean {
+    if (!this.melting) return T >= this.bounds.Tmin
+    let top = this.melting.lowPressureTmin
+    for (const l of this.meltingTops) if (P >= l.pLo) top = l.T
+    return T > top
+  }
+
   protected override tMinAt(P: number): { T: number; note: string } {
     const m = this.melting
     if (!m) return super.tMinAt(P)
