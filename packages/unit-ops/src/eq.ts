@@ -5,6 +5,30 @@ export interface Owner {
   unitName: string
 }
 
+/** Equality x[a] - x[b] = 0 of two variables (same unit), e.g. outlet pressure = inlet pressure. */
+export function equal(
+  owner: Owner,
+  name: string,
+  a: number,
+  b: number,
+  scale: number,
+  unit: string,
+  kind: Equation['kind'] = 'unit',
+): Equation {
+  return linear(
+    owner,
+    name,
+    [
+      [1, a],
+      [-1, b],
+    ],
+    0,
+    scale,
+    unit,
+    kind,
+  )
+}
+
 /** Linear equation sum_k c_k x[v_k] + c0 = 0 (exact gradient = coefficients). */
 export function linear(
   owner: Owner,

@@ -1,7 +1,7 @@
 import type { Equation, Stream } from './system.ts'
 import type { ThermoPackage } from './thermo-types.ts'
 import type { UnitFactory } from './units.ts'
-import { energyBalance, linear, massBalance, named } from './eq.ts'
+import { energyBalance, equal, linear, massBalance, named } from './eq.ts'
 import { portOrder } from './units.ts'
 
 /**
@@ -286,64 +286,16 @@ export const header: UnitFactory = (ctx) => {
       'V',
     ),
   )
-  add(
-    linear(
-      o,
-      'condensate pressure = header pressure',
-      [
-        [1, cond.P],
-        [-1, c.P],
-      ],
-      0,
-      1e5,
-      'Pa',
-    ),
-  )
-  add(
-    linear(
-      o,
-      'vapour pressure = header pressure',
-      [
-        [1, vap.P],
-        [-1, c.P],
-      ],
-      0,
-      1e5,
-      'Pa',
-    ),
-  )
+  add(equal(o, 'condensate pressure = header pressure', cond.P, c.P, 1e5, 'Pa'))
+  add(equal(o, 'vapour pressure = header pressure', vap.P, c.P, 1e5, 'Pa'))
   // splitter: outlets at given flows, the vent takes the balance
   add(
     named(massBalance(o, [vap], [...outs, vent]), 'splitter mass balance (vent takes the balance)'),
   )
   for (const [i, s] of [...outs, vent].entries()) {
     const nm = i < outs.length ? outNames[i] : 'splitter.vent'
-    add(
-      linear(
-        o,
-        `${nm} enthalpy = vapour enthalpy`,
-        [
-          [1, s.h],
-          [-1, vap.h],
-        ],
-        0,
-        1e4,
-        'J/mol',
-      ),
-    )
-    add(
-      linear(
-        o,
-        `${nm} pressure = header pressure`,
-        [
-          [1, s.P],
-          [-1, vap.P],
-        ],
-        0,
-        1e5,
-        'Pa',
-      ),
-    )
+    add(equal(o, `${nm} enthalpy = vapour enthalpy`, s.h, vap.h, 1e4, 'J/mol'))
+    add(equal(o, `${nm} pressure = header pressure`, s.P, vap.P, 1e5, 'Pa'))
   }
   const vars: Record<string, number> = {
     heat_duty_inverted: qLoss,

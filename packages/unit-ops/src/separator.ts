@@ -1,6 +1,6 @@
 import type { Equation, Stream } from './system.ts'
 import type { UnitFactory } from './units.ts'
-import { linear } from './eq.ts'
+import { equal, linear } from './eq.ts'
 import { saturation } from './header.ts'
 
 /**
@@ -86,32 +86,8 @@ export const phaseSeparator: UnitFactory = (ctx) => {
   })
   add(phaseEnth(vap, 'V'))
   add(phaseEnth(liq, 'L'))
-  add(
-    linear(
-      o,
-      'outlet_1 pressure = inlet pressure',
-      [
-        [1, vap.P],
-        [-1, inl.P],
-      ],
-      0,
-      1e5,
-      'Pa',
-    ),
-  )
-  add(
-    linear(
-      o,
-      'outlet_2 pressure = inlet pressure',
-      [
-        [1, liq.P],
-        [-1, inl.P],
-      ],
-      0,
-      1e5,
-      'Pa',
-    ),
-  )
+  add(equal(o, 'outlet_1 pressure = inlet pressure', vap.P, inl.P, 1e5, 'Pa'))
+  add(equal(o, 'outlet_2 pressure = inlet pressure', liq.P, inl.P, 1e5, 'Pa'))
   return {
     type: ctx.type,
     owner: o,

@@ -1,5 +1,5 @@
 import type { Equation, EquationSystem, Stream } from './system.ts'
-import { bilinear, energyBalance, linear, massBalance, type Owner } from './eq.ts'
+import { bilinear, energyBalance, equal, linear, massBalance, type Owner } from './eq.ts'
 
 /**
  * Unit operations as variables + residual equations, with IDAES's names
@@ -499,21 +499,7 @@ export const heater: UnitFactory = (ctx) => {
     vars.deltaP = dP
     vars.deltaP_inverted = dPi
   } else {
-    add(
-      ctx,
-      eqs,
-      linear(
-        o,
-        'outlet pressure = inlet pressure',
-        [
-          [1, out.P],
-          [-1, inl.P],
-        ],
-        0,
-        1e5,
-        'Pa',
-      ),
-    )
+    add(ctx, eqs, equal(o, 'outlet pressure = inlet pressure', out.P, inl.P, 1e5, 'Pa'))
   }
   return {
     type: ctx.type,
@@ -647,36 +633,8 @@ export const splitter: UnitFactory = (ctx) => {
         return x[s.F] - x[v] * x[inl.F]
       },
     })
-    add(
-      ctx,
-      eqs,
-      linear(
-        o,
-        `${n} enthalpy = inlet enthalpy`,
-        [
-          [1, s.h],
-          [-1, inl.h],
-        ],
-        0,
-        1e4,
-        'J/mol',
-      ),
-    )
-    add(
-      ctx,
-      eqs,
-      linear(
-        o,
-        `${n} pressure = inlet pressure`,
-        [
-          [1, s.P],
-          [-1, inl.P],
-        ],
-        0,
-        1e5,
-        'Pa',
-      ),
-    )
+    add(ctx, eqs, equal(o, `${n} enthalpy = inlet enthalpy`, s.h, inl.h, 1e4, 'J/mol'))
+    add(ctx, eqs, equal(o, `${n} pressure = inlet pressure`, s.P, inl.P, 1e5, 'Pa'))
   })
   add(
     ctx,
