@@ -4,6 +4,7 @@
  * is shared (../base.ts). Internally mass basis (J/kg, J/(kg K)).
  */
 import { FlashPackage, type Branch, type YKind } from '../base.ts'
+import { densityOnBranch } from '../density.ts'
 import { noConvergence, outOfRange } from '../errors.ts'
 import type { Bounds } from '../types.ts'
 import { HelmholtzEos } from './eos.ts'
@@ -55,6 +56,8 @@ export class HelmholtzPackage extends FlashPackage {
   private readonly meltingTops: { pLo: number; T: number }[]
   protected override readonly cheapTRho = true
   private readonly buf = new Float64Array(3)
+  private readonly pressureAt = (T: number, rho: number, out: Float64Array): void =>
+    this.props.pressure(T, rho, out)
   private readonly bufV = new Float64Array(3)
   // saturation cache at the last T (densities and pressure)
   private cT = NaN
@@ -331,27 +334,12 @@ export class HelmholtzPackage extends FlashPackage {
    * metastable and unstable parts of the isotherm (dp/drho <= 0 moves the bracket).
    */
   private solveRho(T: number, P: number, branch: Branch, guess: number): number {
-    let lo = branch === 'liquid' ? this.rhoc : 0
-    let hi = branch === 'vapor' ? this.rhoc : 5 * this.rhoc
-    let rho = guess > lo && guess < hi ? guess : branch === 'vapor' ? 0.5 * hi : 0.5 * (lo + hi)
-    const b = this.buf
-    for (let it = 0; it < 200; it++) {
-      this.props.pressure(T, rho, b)
-      const f = b[0] - P
-      const dp = b[1]
-      if (dp > 0) {
-        if (f < 0) lo = rho
-        else hi = rho
-      } else if (branch === 'vapor') hi = rho
-      else lo = rho
-      // residual at the resolution of double precision (liquid: dp/drho is large)
-      if (Math.abs(f) <= 1e-14 * P + 1e-15 * rho * Math.abs(dp)) return rho
-      let next = rho - f / dp
-      if (!(dp > 0) || !(next > lo && next < hi)) next = 0.5 * (lo + hi)
-      if (Math.abs(next - rho) <= 2e-16 * rho) return rho
-      rho = next
-    }
-    if (hi === 5 * this.rhoc) throw outOfRange('P', P, this.bounds.Pmin, this.bounds.Pmax)
+    const lo = branch === 'liquid' ? this.rhoc : 0
+    const hi = branch === 'vapor' ? this.rhoc : 5 * this.rhoc
+    const rho0 = guess > lo && guess < hi ? guess : branch === 'vapor' ? 0.5 * hi : 0.5 * (lo + hi)
+    const rho = densityOnBranch(this.pressureAt, T, P, branch, lo, hi, rho0, this.buf)
+    if (!Number.isNaN(rho)) return rho
+    if (this.buf[2] === 5 * this.rhoc) throw outOfRange('P', P, this.bounds.Pmin, this.bounds.Pmax)
     throw noConvergence('density from (T, P)', { T, P, branch })
   }
 

@@ -5,6 +5,7 @@
  * The flash layer is shared with the helmholtz package (../base.ts).
  */
 import { FlashPackage, type Branch, type YKind } from '../base.ts'
+import { densityOnBranch } from '../density.ts'
 import { noConvergence, outOfRange } from '../errors.ts'
 import { TRhoProps } from '../helmholtz/props.ts'
 import * as I from './if97.ts'
@@ -13,7 +14,7 @@ import * as I from './if97.ts'
 const M_WATER = 0.018015268
 
 export class If97Package extends FlashPackage {
-  private readonly pb = new Float64Array(2)
+  private readonly pb = new Float64Array(3)
   private readonly tmp = new TRhoProps()
   private readonly tmp2 = new TRhoProps()
 
@@ -47,26 +48,12 @@ export class If97Package extends FlashPackage {
 
   /** Region-3 density at (T, P) on a branch (Newton safeguarded by bisection). */
   private rho3(T: number, P: number, branch: Branch, guess: number): number {
-    let lo = branch === 'liquid' ? this.rhoc : 0
-    let hi = branch === 'vapor' ? this.rhoc : 2.5 * this.rhoc // region 3 densities stay below ~800 kg/m3
-    let rho =
+    const lo = branch === 'liquid' ? this.rhoc : 0
+    const hi = branch === 'vapor' ? this.rhoc : 2.5 * this.rhoc // region 3 densities stay below ~800 kg/m3
+    const rho0 =
       guess > lo && guess < hi ? guess : branch === 'vapor' ? 0.6 * this.rhoc : 1.6 * this.rhoc
-    const b = this.pb
-    for (let it = 0; it < 200; it++) {
-      I.region3p(T, rho, b)
-      const f = b[0] - P
-      const dp = b[1]
-      if (dp > 0) {
-        if (f < 0) lo = rho
-        else hi = rho
-      } else if (branch === 'vapor') hi = rho
-      else lo = rho
-      if (Math.abs(f) <= 1e-14 * P + 1e-15 * rho * Math.abs(dp)) return rho
-      let next = rho - f / dp
-      if (!(dp > 0) || !(next > lo && next < hi)) next = 0.5 * (lo + hi)
-      if (Math.abs(next - rho) <= 2e-16 * rho) return rho
-      rho = next
-    }
+    const rho = densityOnBranch(I.region3p, T, P, branch, lo, hi, rho0, this.pb)
+    if (!Number.isNaN(rho)) return rho
     throw noConvergence('IF97 region-3 density', { T, P, branch })
   }
 
