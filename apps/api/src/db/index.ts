@@ -13,6 +13,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely, Migrator, PostgresDialect, sql, type MigrationProvider } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
+import { LocalWrites } from './local-writes.ts'
 import pg from 'pg'
 import { migrations } from './migrations/index.ts'
 import type { DB } from './schema.ts'
@@ -30,6 +31,8 @@ export interface Database {
   ping(): Promise<void>
   poolStats(): { total: number; idle: number; waiting: number }
   close(): Promise<void>
+  /** PGlite only: the count of writes (this process is the database's only client) */
+  localWrites?: LocalWrites
   /** PGlite only: write the whole data directory to `file` (tar.gz) for `rere backup`. */
   dumpTo?(file: string): Promise<void>
   /** PGlite only: replace the data directory with the dump in `file` (`rere restore`). This
@@ -118,7 +121,8 @@ async function openPglite(dataDir?: string): Promise<Database> {
   const client = new PGlite(dataDir)
   await client.waitReady
   // PGlite has one connection; the dialect queues the others
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(client) })
+  const localWrites = new LocalWrites()
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(client), plugins: [localWrites] })
   let closed = false
   const close = async () => {
     if (closed) return
@@ -129,6 +133,7 @@ async function openPglite(dataDir?: string): Promise<Database> {
   return {
     db,
     kind: 'pglite',
+    localWrites,
     migrate: () => runMigrations(db as Kysely<unknown>),
     pendingMigrations: () => pending(db as Kysely<unknown>),
     async ping() {

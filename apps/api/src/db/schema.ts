@@ -98,9 +98,6 @@ export interface PropertyInfosTable {
   quantity: string
   fixed: boolean
   guess: boolean
-  /** the last solve's SI value, and the solve run it came from */
-  computed: number | null
-  computed_run_id: number | null
   constraint_expr: string | null
   /** set-point link: this property's value is reached by freeing property `controlled_id` */
   controlled_id: number | null
@@ -122,6 +119,8 @@ export interface SolveRunsTable {
   result: JSONColumnType<Record<string, unknown> | null>
   solver_version: string | null
   package_version: JSONColumnType<Record<string, string> | null>
+  /** property id -> SI value computed by this run (success only); the newest is current */
+  computed: JSONColumnType<Record<string, number> | null>
   created_at: Timestamp
 }
 

@@ -6,6 +6,7 @@ import { AppError } from '@rere/contract'
 import type { DB } from '../db/schema.ts'
 import { COMPOUNDS, normaliseCompound } from '../catalogue/catalogue.service.ts'
 import { bumpVersion, notFound, ownedFlowsheet, type Db } from './access.ts'
+import { keptRunsFilter } from '../solve/run-writer.ts'
 
 export interface PackageInput {
   name?: string
@@ -44,7 +45,11 @@ export function checkCompounds(compounds: string[], field = 'propertyPackage.com
 }
 
 export class FlowsheetService {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    /** SOLVE_RUNS_KEPT: the run history lists what pruning keeps */
+    private readonly runsKept: number,
+  ) {}
 
   async list(userId: number): Promise<FlowsheetView[]> {
     const rows = await sql<{
@@ -222,6 +227,7 @@ export class FlowsheetService {
         'flowsheet_version',
       ])
       .where('flowsheet_id', '=', id)
+      .where(keptRunsFilter(sql.ref('id'), id, this.runsKept))
       .orderBy('id', 'desc')
       .execute()
     return rows.map((r) => ({

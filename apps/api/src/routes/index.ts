@@ -51,17 +51,19 @@ export async function domainRoutes(app: FastifyInstance, deps: DomainDeps): Prom
     httpPart === 'body' ? strict.compile(schema) : coercing.compile(schema),
   )
   const db = deps.database.db
-  const keep = Number(deps.config.solveRunsKept ?? DEFAULT_SOLVE_RUNS_KEPT)
+  const keepSetting = Number(deps.config.solveRunsKept ?? DEFAULT_SOLVE_RUNS_KEPT)
+  const keep =
+    Number.isInteger(keepSetting) && keepSetting > 0 ? keepSetting : DEFAULT_SOLVE_RUNS_KEPT
   const catalogue = new CatalogueService(deps.solver)
-  const flowsheets = new FlowsheetService(db)
+  const flowsheets = new FlowsheetService(db, keep)
   const io = new ImportExportService(db, flowsheets, catalogue)
-  const solve = new SolveService(
-    db,
-    deps.solver,
-    Number.isInteger(keep) && keep > 0 ? keep : DEFAULT_SOLVE_RUNS_KEPT,
+  const solve = new SolveService(db, deps.solver, keep, (e) =>
+    app.log.error({ err: e }, 'pruning old solve runs failed'),
   )
+  // runs still queued are stored (and old ones pruned) before the database closes
+  app.addHook('onClose', () => solve.close())
   await flowsheetRoutes(app, { flowsheets, io, solve })
-  await unitopRoutes(app, new UnitOpService(db, catalogue), db)
+  await unitopRoutes(app, new UnitOpService(db, catalogue), db, deps.database.localWrites)
   await propertyRoutes(app, new PropertyService(db), db)
   await solveRoutes(app, solve)
   await catalogueRoutes(app, catalogue, deps.solver)

@@ -17,7 +17,6 @@ function p(objectId: number, key: string, over: Partial<SheetProperty> = {}): Sh
     quantity: 'dimensionless',
     fixed: false,
     guess: false,
-    computed: null,
     constraint: null,
     controlled: null,
     indexes: null,

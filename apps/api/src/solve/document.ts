@@ -19,7 +19,6 @@ export interface SheetProperty {
   quantity: string
   fixed: boolean
   guess: boolean
-  computed: number | null
   constraint: string | null
   controlled: number | null
   indexes: (string | number)[] | null
@@ -55,36 +54,37 @@ export interface Sheet {
 }
 
 /**
- * Sheets recently solved, keyed by flowsheet id and valid for one version (every write bumps it;
- * a solve does not change the document). A read asks only for the version (one index lookup that
- * also checks the owner) and loads the whole sheet when it moved. Bounded (least recently used out).
+ * Sheets recently solved, keyed by owner and flowsheet id. An entry is only a guess at the current
+ * sheet: a solve that uses it stores its run only if the flowsheet is still at the entry's version
+ * (every write bumps it; a solve does not change the document), and otherwise reloads the sheet
+ * and solves again. Bounded (least recently used out).
  */
 export class SheetCache {
-  readonly #entries = new Map<number, Sheet>()
+  readonly #entries = new Map<string, Sheet>()
   constructor(private readonly max = 256) {}
 
-  async get(db: Db, userId: number, id: number): Promise<Sheet | undefined> {
-    const cached = this.#entries.get(id)
+  get(userId: number, id: number): Sheet | undefined {
+    const key = `${userId}:${id}`
+    const cached = this.#entries.get(key)
     if (cached) {
-      const r = await sql<{ version: number }>`
-        select version from flowsheets where id = ${id} and owner_id = ${userId}`.execute(db)
-      const v = r.rows[0]?.version
-      if (v === undefined) return undefined
-      if (v === cached.flowsheet.version) {
-        this.#entries.delete(id)
-        this.#entries.set(id, cached)
-        return cached
-      }
+      this.#entries.delete(key)
+      this.#entries.set(key, cached)
     }
-    const sheet = await loadSheet(db, userId, id)
-    if (!sheet) return undefined
-    this.#entries.delete(id)
-    this.#entries.set(id, sheet)
+    return cached
+  }
+
+  set(userId: number, sheet: Sheet): void {
+    const key = `${userId}:${sheet.flowsheet.id}`
+    this.#entries.delete(key)
+    this.#entries.set(key, sheet)
     if (this.#entries.size > this.max) {
       const oldest = this.#entries.keys().next().value
       if (oldest !== undefined) this.#entries.delete(oldest)
     }
-    return sheet
+  }
+
+  delete(userId: number, id: number): void {
+    this.#entries.delete(`${userId}:${id}`)
   }
 }
 
@@ -106,7 +106,7 @@ export async function loadSheet(db: Db, userId: number, id: number): Promise<She
       'props', coalesce((select json_agg(json_build_object('id', pi.id, 'objectId', pi.object_id,
           'key', pi.key, 'displayName', pi.display_name, 'unit', pi.unit, 'value', pi.value,
           'valueSI', pi.value_si, 'unitSI', pi.unit_si, 'quantity', pi.quantity,
-          'fixed', pi.fixed, 'guess', pi.guess, 'computed', pi.computed,
+          'fixed', pi.fixed, 'guess', pi.guess,
           'constraint', pi.constraint_expr, 'controlled', pi.controlled_id,
           'indexes', pi.indexes, 'atInlet', pi.at_inlet)
           order by pi.object_id, pi.sort_order, pi.id)

@@ -35,7 +35,10 @@ export async function solveRoutes(app: FastifyInstance, svc: SolveService) {
           signal: ac.signal,
           debug: req.body.debug === true,
         })
-        return reply.code(r.status === 'success' ? 200 : 422).send(r)
+        return reply
+          .code(r.status === 'success' ? 200 : 422)
+          .type('application/json; charset=utf-8')
+          .send(r.json)
       } finally {
         reply.raw.off('close', onClose)
       }

@@ -1,10 +1,10 @@
 /**
  * Solve orchestration: load the sheet, build the solver document, call the Solver port, store
- * the run and its results in one transaction (pruning old runs), reply with every stream's full
+ * the run and its results in one statement (old runs are pruned in the background), reply with every stream's full
  * state and every unit's results in SI and in the user's units. Every request solves; runs of
  * one sheet are independent (no lock on the flowsheet); the latest completed run is current.
  */
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import {
   AppError,
   isAppError,
@@ -24,6 +24,7 @@ import {
   type Sheet,
   type SheetProperty,
 } from './document.ts'
+import { RunWriter, type RunRow } from './run-writer.ts'
 
 type Display = Record<string, { value: number | null; unit: string }>
 
@@ -210,11 +211,20 @@ export interface SolveOptions {
 
 export class SolveService {
   private readonly sheets = new SheetCache()
+  private readonly runs: RunWriter
   constructor(
     private readonly db: Kysely<DB>,
     private readonly solver: Solver,
-    private readonly runsKept: number,
-  ) {}
+    runsKept: number,
+    onPruneError?: (e: unknown) => void,
+  ) {
+    this.runs = new RunWriter(db, runsKept, onPruneError ? { onError: onPruneError } : {})
+  }
+
+  /** Store the runs still queued and prune old ones. */
+  close(): Promise<void> {
+    return this.runs.close()
+  }
 
   async document(userId: number, flowsheetId: number) {
     const sheet = await loadSheet(this.db, userId, flowsheetId)
@@ -227,10 +237,51 @@ export class SolveService {
     return this.solver.analyze(doc, callOpts(opts))
   }
 
-  async solve(userId: number, flowsheetId: number, opts: SolveOptions = {}): Promise<SolveResult> {
+  /**
+   * Solve the sheet and store the run. A sheet solved before is taken from memory and the run is
+   * stored only if the sheet has not changed since (checked in the storing statement, so a
+   * repeated solve costs one database round trip); when it has, the sheet is loaded and solved
+   * again.
+   */
+  async solve(
+    userId: number,
+    flowsheetId: number,
+    opts: SolveOptions = {},
+  ): Promise<{ id: number; status: SolveResult['status']; json: string }> {
     const t0 = performance.now()
-    const sheet = await this.sheets.get(this.db, userId, flowsheetId)
-    if (!sheet) throw notFound('Flowsheet', flowsheetId, 'flowsheet_id')
+    let sheet = this.sheets.get(userId, flowsheetId)
+    for (let attempt = 0; ; attempt++) {
+      const cached = sheet !== undefined
+      if (!sheet) {
+        sheet = await loadSheet(this.db, userId, flowsheetId)
+        if (!sheet) {
+          this.sheets.delete(userId, flowsheetId)
+          throw notFound('Flowsheet', flowsheetId, 'flowsheet_id')
+        }
+        this.sheets.set(userId, sheet)
+      }
+      const solved = await this.solveSheet(sheet, opts, t0)
+      // the result is serialised once: stored as is, and sent with the run id in front
+      const { document, ...stored } = solved.result
+      const resultJson = JSON.stringify(stored)
+      const outcome = await this.runs.write(runRow(userId, sheet, solved, resultJson, cached))
+      if ('id' in outcome) {
+        const extra = document === undefined ? '' : `,"document":${JSON.stringify(document)}`
+        return {
+          id: outcome.id,
+          status: stored.status,
+          json: `{"id":${outcome.id},${resultJson.slice(1, -1)}${extra}}`,
+        }
+      }
+      this.sheets.delete(userId, flowsheetId)
+      // deleted (or given away) while solving
+      if (outcome.missing === 'sheet' || attempt > 0)
+        throw notFound('Flowsheet', flowsheetId, 'flowsheet_id')
+      sheet = undefined
+    }
+  }
+
+  private async solveSheet(sheet: Sheet, opts: SolveOptions, t0: number) {
     const doc = buildSolverDocument(sheet)
     let reply: SolveReply
     try {
@@ -244,67 +295,38 @@ export class SolveService {
     if (opts.debug) result.document = doc
     // load + solve + assemble; the store's own time is not in the stored result
     result.timing.totalMs = round3(performance.now() - t0)
-    const stored = await this.store(userId, sheet, result, reply, computed)
-    return { id: stored.id, ...result }
-  }
-
-  private async store(
-    userId: number,
-    sheet: Sheet,
-    result: SolveResult,
-    reply: SolveReply,
-    computed: Map<number, number>,
-  ): Promise<{ id: number }> {
-    const ids: number[] = []
-    const vals: number[] = []
-    for (const [id, v] of [...computed].sort((a, b) => a[0] - b[0])) {
-      ids.push(id)
-      vals.push(v)
-    }
-    const fsId = sheet.flowsheet.id
-    const success = result.status === 'success' && ids.length > 0
-    // one statement (one round trip, atomic): insert the run, prune the sheet's older runs (the
-    // statement's snapshot does not see the new run, hence offset keep-1), and write the computed
-    // values unless a newer run already did. The commit does not wait for the WAL flush
-    // (synchronous_commit off for this transaction only, no session state): a crash can lose the
-    // last fraction of a second of solve runs, which re-solving restores, never corrupt them.
-    const run = async () => {
-      const r = await sql<{ id: number }>`
-        with cfg as (
-          select set_config('synchronous_commit', 'off', true) as v
-        ), run as (
-          insert into solve_runs (flowsheet_id, user_id, status, flowsheet_version, timing, error,
-            result, solver_version, package_version)
-          values (${fsId}, ${userId}, ${result.status}, ${sheet.flowsheet.version},
-            ${JSON.stringify(result.timing)}, ${JSON.stringify(result.error)},
-            ${JSON.stringify({ ...result, document: undefined })}, ${result.versions.solver},
-            ${JSON.stringify(reply.versions?.propertyPackages ?? {})})
-          returning id
-        ), pruned as (
-          delete from solve_runs where flowsheet_id = ${fsId} and id <= (
-            select id from solve_runs where flowsheet_id = ${fsId}
-            order by id desc offset ${this.runsKept - 1} limit 1)
-        ), computed as (
-          update property_infos p set computed = v.val, computed_run_id = (select id from run)
-          from unnest(${ids}::bigint[], ${vals}::float8[]) as v(id, val)
-          where ${success} and p.id = v.id and p.flowsheet_id = ${fsId}
-            and (p.computed_run_id is null or p.computed_run_id < (select id from run))
-        )
-        select id from run, cfg`.execute(this.db)
-      return { id: r.rows[0].id }
-    }
-    try {
-      return await withRetry(run)
-    } catch (e) {
-      // the sheet was deleted while solving
-      if ((e as { code?: string }).code === '23503')
-        throw notFound('Flowsheet', fsId, 'flowsheet_id')
-      throw e
-    }
+    return { result, reply, computed }
   }
 
   async ensureOwned(userId: number, flowsheetId: number) {
     await ownedFlowsheet(this.db, flowsheetId, userId)
+  }
+}
+
+function runRow(
+  userId: number,
+  sheet: Sheet,
+  {
+    result,
+    reply,
+    computed,
+  }: { result: SolveResult; reply: SolveReply; computed: Map<number, number> },
+  resultJson: string,
+  requireVersion: boolean,
+): RunRow {
+  const success = result.status === 'success' && computed.size > 0
+  return {
+    flowsheetId: sheet.flowsheet.id,
+    userId,
+    version: sheet.flowsheet.version,
+    requireVersion,
+    status: result.status,
+    timing: result.timing,
+    error: result.error,
+    resultJson,
+    solverVersion: result.versions.solver,
+    packageVersion: reply.versions?.propertyPackages ?? {},
+    computed: success ? Object.fromEntries(computed) : null,
   }
 }
 
@@ -324,19 +346,6 @@ function rejected(e: AppError): SolveReply {
     timing: { totalMs: 0, phases: {} },
     log: [],
     flowsheet: { id: 0, properties: [] },
-  }
-}
-
-/** Retry a transaction once or twice on deadlock / serialization failure. */
-async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn()
-    } catch (e) {
-      const code = (e as { code?: string }).code
-      if (attempt < 3 && (code === '40P01' || code === '40001')) continue
-      throw e
-    }
   }
 }
 

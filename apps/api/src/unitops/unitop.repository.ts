@@ -5,14 +5,26 @@
  */
 import { sql, type RawBuilder } from 'kysely'
 import type { Db } from '../flowsheets/access.ts'
+import type { LocalWrites } from '../db/local-writes.ts'
 import type { PropertyTemplate } from '../catalogue/catalogue.service.ts'
 import { unitSIOf, valueToSI } from '../properties/units.ts'
 
-/** JSON of one property_infos row `pi` (PropertyInfo of the API contract). */
+/**
+ * The flowsheet's current computed values (`lr.computed`, property id -> SI value): those of its
+ * newest successful solve run. Join it to a query over flowsheets `f`:
+ * `from flowsheets f left join lateral ${CURRENT_RUN} on true`.
+ */
+export const CURRENT_RUN = sql`(select s.computed from solve_runs s
+  where s.flowsheet_id = f.id and s.status = 'success' order by s.id desc limit 1) lr`
+
+/**
+ * JSON of one property_infos row `pi` (PropertyInfo of the API contract); its computed value
+ * comes from `lr` (CURRENT_RUN).
+ */
 export const PROPERTY_JSON = sql`json_build_object(
   'id', pi.id, 'key', pi.key, 'displayName', pi.display_name, 'unit', pi.unit,
   'value', pi.value, 'valueSI', pi.value_si, 'unitSI', pi.unit_si, 'quantity', pi.quantity,
-  'fixed', pi.fixed, 'guess', pi.guess, 'computed', pi.computed,
+  'fixed', pi.fixed, 'guess', pi.guess, 'computed', (lr.computed ->> pi.id::text)::float8,
   'constraint', pi.constraint_expr, 'controlled', pi.controlled_id, 'indexes', pi.indexes,
   'atInlet', pi.at_inlet)`
 
@@ -50,7 +62,7 @@ export function listObjectsQuery(userId: number, flowsheetId: number, kind: Obje
     select (select coalesce(json_agg(${OBJECT_JSON} order by o.id), '[]')::text
       from simulation_objects o left join property_sets ps on ps.object_id = o.id
       where o.flowsheet_id = f.id ${filter}) as body, f.version, ${LATEST_RUN} as run
-    from flowsheets f where f.id = ${flowsheetId} and f.owner_id = ${userId}`
+    from flowsheets f left join lateral ${CURRENT_RUN} on true where f.id = ${flowsheetId} and f.owner_id = ${userId}`
 }
 
 /** The newest solve run of flowsheet `f` (its computed values change only with a new run). */
@@ -77,10 +89,20 @@ export async function listObjectsJson(
  * `computed` values). Each read first asks the database for both (one index lookup, which also
  * checks the owner) and rebuilds the list only when they moved. Body, version and run of a
  * rebuilt list come from one statement, hence one snapshot. Bounded (least recently used out).
+ *
+ * Over the embedded database (`localWrites` given) every write goes through this process, so an
+ * entry read while no write happened stays exact until the next write anywhere: such hits cost
+ * no query at all.
  */
 export class ObjectListCache {
-  readonly #entries = new Map<string, { version: number; run: number | null; body: string }>()
-  constructor(private readonly max = 1000) {}
+  readonly #entries = new Map<
+    string,
+    { version: number; run: number | null; body: string; userId: number; epoch: number }
+  >()
+  constructor(
+    private readonly max = 1000,
+    private readonly localWrites?: LocalWrites,
+  ) {}
 
   async get(
     db: Db,
@@ -90,7 +112,13 @@ export class ObjectListCache {
   ): Promise<string | undefined> {
     const key = `${flowsheetId}:${kind}`
     const cached = this.#entries.get(key)
-    if (cached) {
+    const local = this.localWrites
+    if (cached && local && cached.epoch === local.epoch && cached.userId === userId) {
+      this.#entries.delete(key)
+      this.#entries.set(key, cached)
+      return cached.body
+    }
+    if (cached && !local) {
       const head = await sql<{ version: number; run: number | null }>`
         select f.version, ${LATEST_RUN} as run
         from flowsheets f where f.id = ${flowsheetId} and f.owner_id = ${userId}`.execute(db)
@@ -102,10 +130,14 @@ export class ObjectListCache {
         return cached.body
       }
     }
+    const epoch = local?.epoch ?? -1
     const r = (await listObjectsQuery(userId, flowsheetId, kind).execute(db)).rows[0]
     if (!r || r.body === null) return undefined
+    // a write during the read: the body may predate it, so it is served but not kept as current
+    const current = local ? local.epoch === epoch : true
     this.#entries.delete(key)
-    this.#entries.set(key, { version: r.version, run: r.run, body: r.body })
+    if (current)
+      this.#entries.set(key, { version: r.version, run: r.run, body: r.body, userId, epoch })
     if (this.#entries.size > this.max) {
       const oldest = this.#entries.keys().next().value
       if (oldest !== undefined) this.#entries.delete(oldest)
@@ -123,6 +155,7 @@ export async function objectJson(
   const r = await sql<{ body: string }>`
     select ${OBJECT_JSON}::text as body
     from simulation_objects o join flowsheets f on f.id = o.flowsheet_id and f.owner_id = ${userId}
+    left join lateral ${CURRENT_RUN} on true
     left join property_sets ps on ps.object_id = o.id
     where o.id = ${objectId}`.execute(db)
   return r.rows[0]?.body
@@ -138,6 +171,7 @@ export async function propertyJson(
     select (${PROPERTY_JSON}::jsonb || jsonb_build_object('flowsheetVersion', f.version,
         'objectId', pi.object_id))::text as body
     from property_infos pi join flowsheets f on f.id = pi.flowsheet_id and f.owner_id = ${userId}
+    left join lateral ${CURRENT_RUN} on true
     where pi.id = ${propertyId}`.execute(db)
   return r.rows[0]?.body
 }

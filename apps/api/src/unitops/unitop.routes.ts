@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { ifMatchOf, notFound, setEtag, userIdOf } from '../flowsheets/access.ts'
 import * as S from '../routes/schemas.ts'
+import type { LocalWrites } from '../db/local-writes.ts'
 import { ObjectListCache, listObjectsJson } from './unitop.repository.ts'
 import type { CreateObjectInput, PatchObjectInput, UnitOpService } from './unitop.service.ts'
 
@@ -14,9 +15,10 @@ export async function unitopRoutes(
   app: FastifyInstance,
   svc: UnitOpService,
   db: Parameters<typeof listObjectsJson>[0],
+  localWrites?: LocalWrites,
 ) {
   type Q = { Querystring: { flowsheetOwner: number } }
-  const lists = new ObjectListCache()
+  const lists = new ObjectListCache(1000, localWrites)
   for (const [url, kind, summary] of [
     ['/api/unitops/unitops/', 'units', 'Unit operations of a flowsheet'],
     ['/api/unitops/materialstreams/', 'streams', 'Material streams of a flowsheet'],

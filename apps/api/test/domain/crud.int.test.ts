@@ -411,6 +411,42 @@ describe('simulation objects (seed routes)', () => {
   })
 })
 
+describe('object lists stay exact while remembered', () => {
+  it('shows every change: API writes, writes in the database itself, solves, other users', async () => {
+    const f = await createPumpSheet(alice, 'cached-list')
+    const list = () =>
+      ok<SimulationObject[]>(alice, 'GET', `/api/unitops/unitops/?flowsheetOwner=${f.id}`)
+    expect((await list())[0].componentName).toBe('Pump-1')
+    expect((await list())[0].componentName).toBe('Pump-1') // remembered
+    await ok(alice, 'PATCH', `/api/unitops/simulationobjects/${f.pump.id}/`, {
+      componentName: 'Renamed',
+    })
+    expect((await list())[0].componentName).toBe('Renamed')
+    // a change made in the database directly, the way every API write does it (version bump)
+    await t.database.db
+      .updateTable('simulation_objects')
+      .set({ component_name: 'Direct' })
+      .where('id', '=', f.pump.id)
+      .execute()
+    await t.database.db
+      .updateTable('flowsheets')
+      .set((eb) => ({ version: eb('version', '+', 1) }))
+      .where('id', '=', f.id)
+      .execute()
+    expect((await list())[0].componentName).toBe('Direct')
+    // a solve changes the computed values
+    expect(prop((await list())[0], 'work_mechanical').computed).toBeNull()
+    await ok(alice, 'POST', '/api/solve/idaes/', { flowsheet_id: f.id }, 200)
+    expect(prop((await list())[0], 'work_mechanical').computed).toBe(1234.5)
+    // the remembered list is never another user's
+    const r = await bob.inject({
+      method: 'GET',
+      url: `/api/unitops/unitops/?flowsheetOwner=${f.id}`,
+    })
+    expect(r.statusCode).toBe(404)
+  })
+})
+
 describe('property values', () => {
   it('stores the user unit with its SI value and converts on a unit change', async () => {
     const f = await createPumpSheet(alice, 'props')

@@ -18,9 +18,27 @@ beforeAll(async () => {
 })
 afterAll(() => t?.close())
 
+/** The sheet's stored run ids, newest first, once background pruning has brought them to `n`. */
+async function storedRuns(flowsheetId: number, n: number): Promise<number[]> {
+  let ids: number[] = []
+  for (let i = 0; i < 100; i++) {
+    const rows = await t.database.db
+      .selectFrom('solve_runs')
+      .select('id')
+      .where('flowsheet_id', '=', flowsheetId)
+      .orderBy('id', 'desc')
+      .execute()
+    ids = rows.map((r) => Number(r.id))
+    if (ids.length <= n) break
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return ids
+}
+
 interface SolveResult {
   id: number
   flowsheetId: number
+  flowsheetVersion: number
   status: string
   error: { code: string; message: string; details: Record<string, unknown> } | null
   timing: { totalMs: number; solverMs: number; phases: Record<string, number> }
@@ -272,6 +290,90 @@ describe('POST /api/solve/idaes/', () => {
       )
     const runs = await ok<{ id: number }[]>(alice, 'GET', `/api/flowsheets/${f.id}/solves/`)
     expect(runs.map((x) => x.id)).toEqual(ids.slice(-KEEP).reverse())
+    // and the older ones are deleted (in the background)
+    expect(await storedRuns(f.id, KEEP)).toEqual(ids.slice(-KEEP).reverse())
+  })
+
+  it('keeps the computed values of the newest successful run through failed runs', async () => {
+    const f = await createPumpSheet(alice, 'keeps-success')
+    const good = await ok<SolveResult>(
+      alice,
+      'POST',
+      '/api/solve/idaes/',
+      { flowsheet_id: f.id },
+      200,
+    )
+    const temperature = async () => {
+      const streams = await ok<SimulationObject[]>(
+        alice,
+        'GET',
+        `/api/unitops/materialstreams/?flowsheetOwner=${f.id}`,
+      )
+      return prop(streams[1], 'temperature').computed
+    }
+    expect(await temperature()).toBe(353.15)
+    await ok(alice, 'PATCH', `/api/unitops/simulationobjects/${f.pump.id}/`, {
+      componentName: 'Broken',
+    })
+    const failed: number[] = []
+    for (let i = 0; i < KEEP + 2; i++)
+      failed.push(
+        (await ok<SolveResult>(alice, 'POST', '/api/solve/idaes/', { flowsheet_id: f.id }, 422)).id,
+      )
+    // the newest KEEP runs, and the newest successful one (older) whose values are still current
+    const runs = await ok<{ id: number }[]>(alice, 'GET', `/api/flowsheets/${f.id}/solves/`)
+    expect(runs.map((r) => r.id)).toEqual([...failed.slice(-KEEP).reverse(), good.id])
+    expect(await storedRuns(f.id, KEEP + 1)).toEqual(runs.map((r) => r.id))
+    expect(await temperature()).toBe(353.15)
+    // a new success replaces it
+    await ok(alice, 'PATCH', `/api/unitops/simulationobjects/${f.pump.id}/`, {
+      componentName: 'Pump',
+    })
+    const next = await ok<SolveResult>(
+      alice,
+      'POST',
+      '/api/solve/idaes/',
+      { flowsheet_id: f.id },
+      200,
+    )
+    const after = await ok<{ id: number }[]>(alice, 'GET', `/api/flowsheets/${f.id}/solves/`)
+    expect(after.map((r) => r.id)).toEqual([next.id, ...failed.slice(-(KEEP - 1)).reverse()])
+    expect(await storedRuns(f.id, KEEP)).toEqual(after.map((r) => r.id))
+    expect(await temperature()).toBe(353.15)
+  })
+
+  it('solves the current sheet after an edit, never a remembered older one', async () => {
+    const f = await createPumpSheet(alice, 'edited')
+    const first = await ok<SolveResult>(
+      alice,
+      'POST',
+      '/api/solve/idaes/',
+      { flowsheet_id: f.id },
+      200,
+    )
+    const eff = prop(f.pump, 'efficiency_pump')
+    await ok(alice, 'PATCH', `/api/core/propertyinfo/${eff.id}/`, { value: 0.6 })
+    const before = solver.solves
+    const second = await ok<SolveResult>(
+      alice,
+      'POST',
+      '/api/solve/idaes/',
+      { flowsheet_id: f.id },
+      200,
+    )
+    expect(second.flowsheetVersion).toBe(first.flowsheetVersion + 1)
+    expect(second.properties.find((p) => p.id === eff.id)?.valueSI).toBe(0.6)
+    // the remembered sheet was solved first, refused at store time, then the new one solved
+    expect(solver.solves - before).toBe(2)
+    const runs = await ok<{ id: number; flowsheetVersion: number }[]>(
+      alice,
+      'GET',
+      `/api/flowsheets/${f.id}/solves/`,
+    )
+    expect(runs.map((r) => r.flowsheetVersion)).toEqual([
+      second.flowsheetVersion,
+      first.flowsheetVersion,
+    ])
   })
 
   it('runs 100 concurrent solves of one sheet independently; the latest completed is current', async () => {
@@ -292,7 +394,6 @@ describe('POST /api/solve/idaes/', () => {
       const ids = replies.map((r) => (r.json() as SolveResult).id)
       expect(new Set(ids).size).toBe(100)
       expect(solver.solves - before).toBe(100) // every request solved
-      // runs committed while another prunes can outlive one prune; the next solve trims them
       const last = await ok<SolveResult>(
         alice,
         'POST',
@@ -305,17 +406,35 @@ describe('POST /api/solve/idaes/', () => {
       const runs = await ok<{ id: number }[]>(alice, 'GET', `/api/flowsheets/${f.id}/solves/`)
       expect(runs).toHaveLength(KEEP)
       expect(runs[0].id).toBe(latest)
+      expect(await storedRuns(f.id, KEEP)).toEqual(runs.map((r) => r.id))
       expect((await ok<SolveResult>(alice, 'GET', `/api/flowsheets/${f.id}/results/`)).id).toBe(
         latest,
       )
-      const rows = await t.database.db
-        .selectFrom('property_infos')
-        .select(['computed_run_id'])
-        .where('flowsheet_id', '=', f.id)
-        .where('computed_run_id', 'is not', null)
-        .execute()
-      expect(rows.length).toBeGreaterThan(0)
-      expect(new Set(rows.map((x) => x.computed_run_id))).toEqual(new Set([latest]))
+      // the current computed values are those of the newest run
+      const run = await t.database.db
+        .selectFrom('solve_runs')
+        .select(['computed'])
+        .where('id', '=', latest)
+        .executeTakeFirstOrThrow()
+      const computed = run.computed!
+      expect(Object.keys(computed).length).toBeGreaterThan(0)
+      const listed = [
+        ...(await ok<SimulationObject[]>(
+          alice,
+          'GET',
+          `/api/unitops/unitops/?flowsheetOwner=${f.id}`,
+        )),
+        ...(await ok<SimulationObject[]>(
+          alice,
+          'GET',
+          `/api/unitops/materialstreams/?flowsheetOwner=${f.id}`,
+        )),
+      ]
+      const shown = listed.flatMap((o) =>
+        o.properties.contained_properties.filter((p) => p.computed !== null),
+      )
+      expect(shown.length).toBe(Object.keys(computed).length)
+      for (const p of shown) expect(p.computed).toBe(computed[String(p.id)])
     } finally {
       solver.delayMs = 0
     }

@@ -3,6 +3,7 @@ import * as m0001 from './0001-users-tokens.ts'
 import * as m0002 from './0002-flowsheets.ts'
 import * as m0003 from './0003-indexed-properties.ts'
 import * as m0004 from './0004-inlet-end-properties.ts'
+import * as m0005 from './0005-computed-from-runs.ts'
 
 /** Every migration, in order (a static map: no filesystem scanning, works from any bundle). */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-flowsheets': m0002,
   '0003-indexed-properties': m0003,
   '0004-inlet-end-properties': m0004,
+  '0005-computed-from-runs': m0005,
 }

@@ -1,0 +1,67 @@
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, sql, type Generated } from 'kysely'
+import { PGliteDialect } from 'kysely-pglite-dialect'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LocalWrites } from './local-writes.ts'
+
+interface T {
+  t: { id: Generated<number>; v: string }
+}
+
+let client: PGlite
+let db: Kysely<T>
+const writes = new LocalWrites()
+beforeAll(async () => {
+  client = new PGlite()
+  db = new Kysely<T>({ dialect: new PGliteDialect(client), plugins: [writes] })
+  await sql`create table t (id serial primary key, v text not null)`.execute(db)
+})
+afterAll(async () => {
+  await db.destroy()
+})
+
+/** The epoch change a statement causes. */
+async function bump(run: () => Promise<unknown>): Promise<number> {
+  const before = writes.epoch
+  await run()
+  return writes.epoch - before
+}
+
+describe('LocalWrites', () => {
+  it('counts every statement that may write, before and after it runs', async () => {
+    expect(await bump(() => db.insertInto('t').values({ v: 'a' }).execute())).toBe(2)
+    expect(await bump(() => db.updateTable('t').set({ v: 'b' }).execute())).toBe(2)
+    expect(await bump(() => sql`insert into t (v) values ('c')`.execute(db))).toBe(2)
+    expect(
+      await bump(() =>
+        sql`with x as (insert into t (v) values ('d') returning id) select * from x`.execute(db),
+      ),
+    ).toBe(2)
+    // a write hidden in a nested fragment of a raw query
+    expect(
+      await bump(() =>
+        sql`select * from ${sql`(delete from t where v = 'zz' returning id)`} d`
+          .execute(db)
+          .catch(() => 0),
+      ),
+    ).toBeGreaterThan(0)
+    expect(await bump(() => sql`alter table t add column w int`.execute(db))).toBe(2)
+    expect(await bump(() => db.deleteFrom('t').where('v', '=', 'c').execute())).toBe(2)
+    expect(
+      await bump(() =>
+        db.transaction().execute(async (trx) => {
+          await trx.insertInto('t').values({ v: 'e' }).execute()
+          await trx.selectFrom('t').selectAll().execute()
+        }),
+      ),
+    ).toBe(2)
+  })
+
+  it('leaves the epoch alone for plain reads', async () => {
+    expect(await bump(() => db.selectFrom('t').selectAll().where('v', '=', 'b').execute())).toBe(0)
+    expect(await bump(() => sql`select count(*) from t`.execute(db))).toBe(0)
+    expect(
+      await bump(() => sql`select set_config('synchronous_commit', 'off', true)`.execute(db)),
+    ).toBe(0)
+  })
+})

@@ -1,0 +1,249 @@
+/**
+ * Stores solve runs with group commit: the runs that finish while a write is in flight (or in the
+ * same event-loop turn) go to the database together, as one statement that inserts them and
+ * checks each run's sheet (owner, and the version it solved when the caller asks). Under load that
+ * is one round trip and one commit for many solves; a lone solve costs exactly one statement.
+ * Nothing is updated in place, so concurrent solves of one sheet never wait on each other's row
+ * locks.
+ *
+ * Older runs are deleted in the background (a sheet's runs beyond `keep`, except its newest
+ * successful run), by one statement for every sheet solved since the last prune, at most every
+ * `pruneEveryMs`. Readers never see the extra runs meanwhile: the run history lists only the
+ * runs that pruning keeps (see `keptRunsFilter`).
+ */
+import { sql, type RawBuilder } from 'kysely'
+import type { Db } from '../flowsheets/access.ts'
+
+export interface RunRow {
+  flowsheetId: number
+  userId: number
+  /** the flowsheet version that was solved */
+  version: number
+  /** store only while the sheet is still at `version` (the solve used a cached sheet) */
+  requireVersion: boolean
+  status: 'success' | 'error'
+  timing: unknown
+  error: unknown
+  /** the stored reply, serialised (JSON object text) */
+  resultJson: string
+  solverVersion: string
+  packageVersion: unknown
+  /** property id -> SI value (success only) */
+  computed: Record<string, number> | null
+}
+
+/** The stored run's id, or why it was not stored. */
+export type RunOutcome = { id: number } | { missing: 'sheet' | 'version' }
+
+interface Pending {
+  row: RunRow
+  resolve: (o: RunOutcome) => void
+  reject: (e: unknown) => void
+}
+
+export class RunWriter {
+  #queue: Pending[] = []
+  #inFlight = 0
+  #scheduled = false
+  /** sheets with runs stored since the last prune */
+  #dirty = new Set<number>()
+  #pruneTimer: NodeJS.Timeout | undefined
+  #pruning: Promise<void> | undefined
+
+  /**
+   * @param keep runs kept per flowsheet (plus its newest successful run when that is older)
+   * @param opts.maxInFlight concurrent write statements (the rest wait and go in the next batch)
+   * @param opts.maxBatch runs per statement
+   * @param opts.pruneEveryMs delay between a stored run and the prune that follows it
+   * @param opts.onError where a failed background prune is reported (the next one retries it)
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly keep: number,
+    private readonly opts: {
+      maxInFlight?: number
+      maxBatch?: number
+      pruneEveryMs?: number
+      onError?: (e: unknown) => void
+    } = {},
+  ) {}
+
+  get #maxInFlight() {
+    return this.opts.maxInFlight ?? 1
+  }
+
+  write(row: RunRow): Promise<RunOutcome> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ row, resolve, reject })
+      this.#schedule()
+    })
+  }
+
+  #schedule() {
+    if (this.#scheduled || this.#queue.length === 0 || this.#inFlight >= this.#maxInFlight) return
+    this.#scheduled = true
+    // runs completing in this event-loop turn join the batch
+    setImmediate(() => {
+      this.#scheduled = false
+      this.#flush()
+    })
+  }
+
+  #flush() {
+    while (this.#queue.length > 0 && this.#inFlight < this.#maxInFlight) {
+      const batch = this.#take()
+      this.#inFlight++
+      this.#store(batch)
+        .then(
+          (outcomes) => {
+            batch.forEach((p, i) => p.resolve(outcomes[i]))
+            for (const p of batch) this.#dirty.add(p.row.flowsheetId)
+            this.#schedulePrune()
+          },
+          (e: unknown) => batch.forEach((p) => p.reject(e)),
+        )
+        .finally(() => {
+          this.#inFlight--
+          this.#schedule()
+        })
+    }
+  }
+
+  #take(): Pending[] {
+    return this.#queue.splice(0, this.opts.maxBatch ?? 64)
+  }
+
+  #schedulePrune() {
+    if (this.#pruneTimer || this.#pruning || this.#dirty.size === 0) return
+    this.#pruneTimer = setTimeout(() => {
+      this.#pruneTimer = undefined
+      void this.prune()
+    }, this.opts.pruneEveryMs ?? 200)
+    this.#pruneTimer.unref()
+  }
+
+  /** Delete the runs pruning does not keep, of every sheet solved since the last prune. */
+  prune(): Promise<void> {
+    if (this.#pruneTimer) {
+      clearTimeout(this.#pruneTimer)
+      this.#pruneTimer = undefined
+    }
+    if (this.#pruning) return this.#pruning.then(() => this.prune())
+    if (this.#dirty.size === 0) return Promise.resolve()
+    const sheets = [...this.#dirty]
+    this.#dirty = new Set()
+    this.#pruning = sql`
+      delete from solve_runs d using (
+        select b.fs, (${cutoff(sql`b.fs`, this.keep)}) as cutoff, (${newestSuccess(sql`b.fs`)}) as ok
+        from unnest(${sheets}::bigint[]) as b(fs)) k
+      where d.flowsheet_id = k.fs and d.id < k.cutoff and d.id <> coalesce(k.ok, 0)`
+      .execute(this.db)
+      .then(
+        () => undefined,
+        (e: unknown) => {
+          for (const id of sheets) this.#dirty.add(id)
+          this.opts.onError?.(e)
+        },
+      )
+      .finally(() => {
+        this.#pruning = undefined
+        this.#schedulePrune()
+      })
+    return this.#pruning
+  }
+
+  /** Store what is queued and prune (shutdown). */
+  async close(): Promise<void> {
+    while (this.#queue.length > 0 || this.#inFlight > 0) await new Promise((r) => setImmediate(r))
+    await this.prune()
+  }
+
+  async #store(batch: Pending[]): Promise<RunOutcome[]> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#statement(batch)
+      } catch (e) {
+        const code = (e as { code?: string }).code
+        // deadlock / serialization failure, or a sheet deleted between the check and the insert
+        // (the retry's check leaves it out)
+        if (attempt < 3 && (code === '40P01' || code === '40001' || code === '23503')) continue
+        throw e
+      }
+    }
+  }
+
+  async #statement(batch: Pending[]): Promise<RunOutcome[]> {
+    // the batch as one JSON array, each run's serialised reply spliced in as it is
+    const runs = `[${batch
+      .map(({ row: r }, i) => {
+        const meta = JSON.stringify({
+          ord: i,
+          fs: r.flowsheetId,
+          uid: r.userId,
+          ver: r.version,
+          rv: r.requireVersion,
+          status: r.status,
+          timing: r.timing,
+          error: r.error ?? null,
+          solver: r.solverVersion,
+          pkg: r.packageVersion ?? {},
+          computed: r.computed,
+        })
+        return `${meta.slice(0, -1)},"result":${r.resultJson}}`
+      })
+      .join(',')}]`
+    // One statement (atomic, one round trip): the runs whose sheet is still the caller's (and at
+    // the solved version when asked) get ids and are inserted. The batch is read by
+    // json_to_recordset (parsed once; the reply stays text for the json column). The commit
+    // does not wait for the WAL flush (synchronous_commit off for this transaction only, no
+    // session state): a crash can lose the last fraction of a second of solve runs, never
+    // corrupt them.
+    const r = await sql<{ ord: number; id: string | null; sheet: boolean }>`
+      with v as materialized (
+        select i.*, f.id is not null as sheet,
+          case when f.id is not null and (not i.rv or f.version = i.ver)
+            then nextval('solve_runs_id_seq'::regclass) end as id,
+          set_config('synchronous_commit', 'off', true) as cfg
+        from json_to_recordset(${runs}::json) as i(ord int, fs bigint, uid bigint, ver int,
+          rv boolean, status text, timing jsonb, error jsonb, result json, solver text, pkg jsonb,
+          computed jsonb)
+        left join flowsheets f on f.id = i.fs and f.owner_id = i.uid
+      ), ins as (
+        insert into solve_runs (id, flowsheet_id, user_id, status, flowsheet_version, timing,
+          error, result, solver_version, package_version, computed)
+        select v.id, v.fs, v.uid, v.status, v.ver, coalesce(v.timing, '{}'), v.error, v.result,
+          v.solver, v.pkg, v.computed
+        from v where v.id is not null
+      )
+      select v.ord, v.id::text, v.sheet from v`.execute(this.db)
+    const byOrd = new Map(r.rows.map((row) => [row.ord, row]))
+    return batch.map((_, i) => {
+      const row = byOrd.get(i)
+      if (!row) throw new Error(`solve run ${i} of a batch of ${batch.length} has no outcome`)
+      return row.id !== null
+        ? { id: Number(row.id) }
+        : { missing: row.sheet ? ('version' as const) : ('sheet' as const) }
+    })
+  }
+}
+
+/** The id of the oldest of the newest `keep` runs of sheet `fs` (null when it has fewer). */
+const cutoff = (fs: RawBuilder<unknown>, keep: number) =>
+  sql`select s.id from solve_runs s where s.flowsheet_id = ${fs}
+    order by s.id desc offset ${keep - 1} limit 1`
+
+/** The id of sheet `fs`'s newest successful run (null when none). */
+const newestSuccess = (fs: RawBuilder<unknown>) =>
+  sql`select s.id from solve_runs s where s.flowsheet_id = ${fs} and s.status = 'success'
+    order by s.id desc limit 1`
+
+/**
+ * Whether run `id` of sheet `flowsheetId` is one that pruning keeps: among the sheet's newest
+ * `keep` runs, or its newest successful run. The ordered index scans on (flowsheet_id, id desc)
+ * start at the newest end, so runs awaiting deletion cost nothing here.
+ */
+export function keptRunsFilter(id: RawBuilder<unknown>, flowsheetId: number, keep: number) {
+  const fs = sql`${flowsheetId}::bigint`
+  return sql<boolean>`(${id} >= coalesce((${cutoff(fs, keep)}), 0)
+    or ${id} = coalesce((${newestSuccess(fs)}), 0))`
+}
