@@ -81,7 +81,8 @@ export async function unitopRoutes(
     {
       schema: {
         tags,
-        summary: 'Rename, move, or (streams) reconnect a simulation object',
+        summary:
+          "Rename or move a simulation object, change a unit's args (ports follow), or reconnect a stream",
         params: S.idParams,
         headers: S.ifMatchHeader,
         body: {
@@ -91,6 +92,11 @@ export async function unitopRoutes(
             componentName: S.name,
             x: S.coord,
             y: S.coord,
+            args: {
+              type: 'object',
+              maxProperties: 20,
+              additionalProperties: { type: ['number', 'string', 'boolean'] },
+            },
             source: { anyOf: [S.id, { type: 'null' }] },
             destination: { anyOf: [S.id, { type: 'null' }] },
           },

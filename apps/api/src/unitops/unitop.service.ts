@@ -29,6 +29,8 @@ export interface PatchObjectInput {
   componentName?: string
   x?: number
   y?: number
+  /** units: configuration args merged into the current ones (ports follow num_inlets/num_outlets) */
+  args?: Record<string, unknown>
   source?: number | null
   destination?: number | null
 }
@@ -65,20 +67,7 @@ export class UnitOpService {
       }
       const entry = await this.catalogue.entry(input.objectType)
       args = { ...(entry.args ?? {}), ...(input.args ?? {}) }
-      for (const k of ['num_inlets', 'num_outlets']) {
-        const v = args[k]
-        if (
-          v !== undefined &&
-          (!Number.isInteger(v) || (v as number) < 1 || (v as number) > MAX_NUMBERED_PORTS)
-        )
-          throw new AppError(
-            'API_VALIDATION',
-            `args.${k} must be an integer from 1 to ${MAX_NUMBERED_PORTS}`,
-            {
-              details: { field: `args.${k}` },
-            },
-          )
-      }
+      checkPortCounts(args)
       ports = portsFor(entry, args)
       properties = entry.properties.map((p) => ({
         key: p.key,
@@ -167,7 +156,7 @@ export class UnitOpService {
       )
       const obj = await trx
         .selectFrom('simulation_objects')
-        .select(['object_type'])
+        .select(['object_type', 'args'])
         .where('id', '=', id)
         .executeTakeFirstOrThrow()
       const isStream = obj.object_type === 'stream'
@@ -176,6 +165,22 @@ export class UnitOpService {
         throw new AppError('API_VALIDATION', `${field} is for streams only`, { details: { field } })
       }
       const set: Record<string, unknown> = {}
+      if (input.args !== undefined && Object.keys(input.args).length > 0) {
+        if (isStream)
+          throw new AppError('API_VALIDATION', 'Streams take no args', {
+            details: { field: 'args' },
+          })
+        const current = (obj.args ?? {}) as Record<string, unknown>
+        const args = await this.changeArgs(
+          trx,
+          flowsheetId,
+          id,
+          obj.object_type,
+          current,
+          input.args,
+        )
+        set.args = JSON.stringify(args)
+      }
       if (input.componentName !== undefined) set.component_name = input.componentName
       if (input.x !== undefined) set.x = input.x
       if (input.y !== undefined) set.y = input.y
@@ -207,6 +212,82 @@ export class UnitOpService {
     })
   }
 
+  /**
+   * New args of unit `id` (type `type`): `change` merged into `current`. Only the catalogue's args
+   * of the type are accepted. When the port counts change, new ports are added and dropped ones
+   * removed with the properties indexed by them; a dropped port that joins a stream is refused
+   * (409 API_PORT_IN_USE) so no stream is silently cut.
+   */
+  private async changeArgs(
+    trx: Db,
+    flowsheetId: number,
+    id: number,
+    type: string,
+    current: Record<string, unknown>,
+    change: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    const entry = await this.catalogue.entry(type)
+    const known = new Set(Object.keys(entry.args ?? {}))
+    for (const k of Object.keys(change))
+      if (!known.has(k))
+        throw new AppError(
+          'API_VALIDATION',
+          `A ${type} has no arg "${k}"` +
+            (known.size ? ` (it takes ${[...known].join(', ')})` : ' (it takes none)'),
+          { details: { field: `args.${k}` } },
+        )
+    const args = { ...current, ...change }
+    checkPortCounts(args)
+    const wanted = portsFor(entry, args)
+    const existing = await trx
+      .selectFrom('ports')
+      .select(['id', 'name', 'direction', 'stream_id'])
+      .where('unit_id', '=', id)
+      .execute()
+    const keep = new Set(wanted.map((p) => p.name))
+    const dropped = existing.filter((p) => !keep.has(p.name))
+    const taken = dropped.find((p) => p.stream_id !== null)
+    if (taken) {
+      const field = taken.direction === 'inlet' ? 'args.num_inlets' : 'args.num_outlets'
+      throw new AppError(
+        'API_PORT_IN_USE',
+        `Port ${taken.name} joins stream ${taken.stream_id}; disconnect it before removing the port`,
+        { statusCode: 409, details: { field, portId: taken.id, streamId: taken.stream_id } },
+      )
+    }
+    if (dropped.length) {
+      await trx
+        .deleteFrom('ports')
+        .where(
+          'id',
+          'in',
+          dropped.map((p) => p.id),
+        )
+        .execute()
+      for (const p of dropped)
+        await trx
+          .deleteFrom('property_infos')
+          .where('object_id', '=', id)
+          .where(sql<boolean>`indexes @> ${JSON.stringify([p.name])}::jsonb`)
+          .execute()
+    }
+    const have = new Set(existing.map((p) => p.name))
+    const added = wanted.filter((p) => !have.has(p.name))
+    if (added.length)
+      await trx
+        .insertInto('ports')
+        .values(
+          added.map((p) => ({
+            flowsheet_id: flowsheetId,
+            unit_id: id,
+            name: p.name,
+            direction: p.direction,
+          })),
+        )
+        .execute()
+    return args
+  }
+
   async remove(userId: number, id: number, ifMatch?: number): Promise<{ version: number }> {
     return this.db.transaction().execute(async (trx) => {
       const { version } = await bumpVersion(
@@ -226,6 +307,22 @@ export class UnitOpService {
     const body = await objectJson(this.db, userId, id)
     if (body === undefined) throw notFound('Simulation object', id)
     return body
+  }
+}
+
+/** `num_inlets` / `num_outlets`, when present, are whole numbers of ports within bounds. */
+function checkPortCounts(args: Record<string, unknown>) {
+  for (const k of ['num_inlets', 'num_outlets']) {
+    const v = args[k]
+    if (
+      v !== undefined &&
+      (!Number.isInteger(v) || (v as number) < 1 || (v as number) > MAX_NUMBERED_PORTS)
+    )
+      throw new AppError(
+        'API_VALIDATION',
+        `args.${k} must be an integer from 1 to ${MAX_NUMBERED_PORTS}`,
+        { details: { field: `args.${k}` } },
+      )
   }
 }
 

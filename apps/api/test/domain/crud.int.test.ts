@@ -318,6 +318,68 @@ describe('simulation objects (seed routes)', () => {
     expect(prop(feed, 'temperature')).toMatchObject({ value: 25, fixed: true, unit: 'degC' })
   })
 
+  it("changes a unit's args after creation: ports follow, a connected port is never dropped", async () => {
+    const f = await ok<Flowsheet>(alice, 'POST', '/api/flowsheets/', { name: 'mix-args' })
+    const mixer = await ok<SimulationObject>(alice, 'POST', '/api/unitops/simulationobjects/', {
+      flowsheetOwner: f.id,
+      objectType: 'mixer',
+    })
+    expect(mixer.ports.map((p) => p.name)).toEqual(['inlet_1', 'inlet_2', 'outlet'])
+    const patch = (body: unknown) =>
+      alice.inject({
+        method: 'PATCH',
+        url: `/api/unitops/simulationobjects/${mixer.id}/`,
+        payload: body as Record<string, unknown>,
+      })
+    const three = await patch({ args: { num_inlets: 3 } })
+    expect(three.statusCode).toBe(200)
+    const grown = three.json() as SimulationObject & { args: Record<string, unknown> }
+    expect(grown.args).toMatchObject({ num_inlets: 3 })
+    expect(grown.ports.map((p) => p.name)).toEqual(['inlet_1', 'inlet_2', 'outlet', 'inlet_3'])
+    const inlet3 = grown.ports.find((p) => p.name === 'inlet_3')!
+    // kept ports keep their ids (and streams)
+    expect(grown.ports.find((p) => p.name === 'inlet_1')!.id).toBe(mixer.ports[0].id)
+    const feed = await ok<SimulationObject>(alice, 'POST', '/api/unitops/simulationobjects/', {
+      flowsheetOwner: f.id,
+      objectType: 'stream',
+      destination: inlet3.id,
+    })
+    const before = await counts(f.id)
+    const cut = await patch({ args: { num_inlets: 2 } })
+    expect(cut.statusCode).toBe(409)
+    expect(cut.json()).toMatchObject({
+      code: 'API_PORT_IN_USE',
+      details: { field: 'args.num_inlets', portId: inlet3.id, streamId: feed.id },
+    })
+    expect(await counts(f.id)).toEqual(before)
+    for (const [body, field] of [
+      [{ args: { num_inlets: 0 } }, 'args.num_inlets'],
+      [{ args: { num_inlets: 2.5 } }, 'args.num_inlets'],
+      [{ args: { flux_capacitor: true } }, 'args.flux_capacitor'],
+      [{ args: { num_inlets: { deep: 1 } } }, 'args.num_inlets'],
+    ] as const) {
+      const r = await patch(body)
+      expect(r.statusCode, JSON.stringify(body)).toBe(400)
+      expect(r.json().details.field).toContain(field)
+    }
+    const streamArgs = await alice.inject({
+      method: 'PATCH',
+      url: `/api/unitops/simulationobjects/${feed.id}/`,
+      payload: { args: { num_inlets: 2 } },
+    })
+    expect(streamArgs.statusCode).toBe(400)
+    expect(streamArgs.json().details.field).toBe('args')
+    // disconnect, then shrink
+    await ok(alice, 'PATCH', `/api/unitops/simulationobjects/${feed.id}/`, { destination: null })
+    const two = await patch({ args: { num_inlets: 2 } })
+    expect(two.statusCode).toBe(200)
+    expect((two.json() as SimulationObject).ports.map((p) => p.name)).toEqual([
+      'inlet_1',
+      'inlet_2',
+      'outlet',
+    ])
+  })
+
   it('keeps one stream per port: 409 when taken, 400 on the wrong direction, reconnects', async () => {
     const f = await createPumpSheet(alice, 'ports')
     const before = await counts(f.id)
