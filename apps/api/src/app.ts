@@ -252,9 +252,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   if (opts.configure) await opts.configure(app)
 
   if (serveWeb) {
+    // files are looked up per request (a rebuilt dist is served without a restart); the build's
+    // .br / .gz copies are sent to clients that accept them
     await app.register(fastifyStatic, {
       root: opts.webDist!,
-      wildcard: false,
+      wildcard: true,
+      preCompressed: true,
       index: ['index.html'],
       setHeaders: (res, path) => {
         if (path.includes('/assets/'))
