@@ -9,6 +9,7 @@ const ALL = [
   '0002-flowsheets',
   '0003-indexed-properties',
   '0004-inlet-end-properties',
+  '0005-computed-from-runs',
 ]
 
 describe('openDatabase (PGlite)', () => {

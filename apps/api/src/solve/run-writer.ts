@@ -45,6 +45,9 @@ export class RunWriter {
   #queue: Pending[] = []
   #inFlight = 0
   #scheduled = false
+  /** solves under way that will store a run (see `expect`) */
+  #coming = 0
+  #waitTimer: NodeJS.Timeout | undefined
   /** sheets with runs stored since the last prune */
   #dirty = new Set<number>()
   #pruneTimer: NodeJS.Timeout | undefined
@@ -54,6 +57,7 @@ export class RunWriter {
    * @param keep runs kept per flowsheet (plus its newest successful run when that is older)
    * @param opts.maxInFlight concurrent write statements (the rest wait and go in the next batch)
    * @param opts.maxBatch runs per statement
+   * @param opts.maxWaitMs how long a run may wait for the solves under way to join its batch
    * @param opts.pruneEveryMs delay between a stored run and the prune that follows it
    * @param opts.onError where a failed background prune is reported (the next one retries it)
    */
@@ -63,6 +67,7 @@ export class RunWriter {
     private readonly opts: {
       maxInFlight?: number
       maxBatch?: number
+      maxWaitMs?: number
       pruneEveryMs?: number
       onError?: (e: unknown) => void
     } = {},
@@ -72,14 +77,56 @@ export class RunWriter {
     return this.opts.maxInFlight ?? 1
   }
 
-  write(row: RunRow): Promise<RunOutcome> {
+  /**
+   * Announce a solve whose run will be stored: while such solves are under way, a queued run
+   * waits for them (at most `maxWaitMs`) so that they share one statement. Without this the
+   * embedded database, which blocks this thread while it writes, would store one run per
+   * statement. `write` (or `cancel` when the solve fails) ends the announcement.
+   */
+  expect(): { cancel(): void; done: boolean } {
+    this.#coming++
+    const ticket = {
+      done: false,
+      cancel: () => {
+        if (ticket.done) return
+        ticket.done = true
+        this.#coming--
+        this.#schedule()
+      },
+    }
+    return ticket
+  }
+
+  write(row: RunRow, ticket?: { done: boolean }): Promise<RunOutcome> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ row, resolve, reject })
+      if (ticket && !ticket.done) {
+        ticket.done = true
+        this.#coming--
+      }
       this.#schedule()
     })
   }
 
   #schedule() {
+    if (this.#scheduled || this.#queue.length === 0 || this.#inFlight >= this.#maxInFlight) return
+    const maxBatch = this.opts.maxBatch ?? 64
+    if (this.#coming > 0 && this.#queue.length < maxBatch) {
+      // more runs are on their way: let them join, within the time limit
+      this.#waitTimer ??= setTimeout(() => {
+        this.#waitTimer = undefined
+        this.#start()
+      }, this.opts.maxWaitMs ?? 2)
+      return
+    }
+    this.#start()
+  }
+
+  #start() {
+    if (this.#waitTimer) {
+      clearTimeout(this.#waitTimer)
+      this.#waitTimer = undefined
+    }
     if (this.#scheduled || this.#queue.length === 0 || this.#inFlight >= this.#maxInFlight) return
     this.#scheduled = true
     // runs completing in this event-loop turn join the batch
@@ -154,7 +201,10 @@ export class RunWriter {
 
   /** Store what is queued and prune (shutdown). */
   async close(): Promise<void> {
-    while (this.#queue.length > 0 || this.#inFlight > 0) await new Promise((r) => setImmediate(r))
+    while (this.#queue.length > 0 || this.#inFlight > 0) {
+      this.#start()
+      await new Promise((r) => setImmediate(r))
+    }
     await this.prune()
   }
 
@@ -173,6 +223,7 @@ export class RunWriter {
   }
 
   async #statement(batch: Pending[]): Promise<RunOutcome[]> {
+    if (batch.length === 1) return [await this.#single(batch[0].row)]
     // the batch as one JSON array, each run's serialised reply spliced in as it is
     const runs = `[${batch
       .map(({ row: r }, i) => {
@@ -224,6 +275,31 @@ export class RunWriter {
         ? { id: Number(row.id) }
         : { missing: row.sheet ? ('version' as const) : ('sheet' as const) }
     })
+  }
+
+  /**
+   * One run (nothing to group it with): a plain INSERT ... SELECT, which PostgreSQL parses and
+   * plans in a fraction of the batch statement's time (it matters most in the embedded
+   * database, which runs on this thread); when it inserts nothing, a second query tells a missing
+   * sheet from a changed one.
+   */
+  async #single(r: RunRow): Promise<RunOutcome> {
+    const inserted = await sql<{ id: string }>`
+      insert into solve_runs (flowsheet_id, user_id, status, flowsheet_version, timing, error,
+        result, solver_version, package_version, computed)
+      select f.id, f.owner_id, ${r.status}, ${r.version}, ${JSON.stringify(r.timing ?? {})},
+        ${r.error == null ? null : JSON.stringify(r.error)}, ${r.resultJson}::json,
+        ${r.solverVersion}, ${JSON.stringify(r.packageVersion ?? {})},
+        ${r.computed === null ? null : JSON.stringify(r.computed)}
+      from flowsheets f, set_config('synchronous_commit', 'off', true)
+      where f.id = ${r.flowsheetId} and f.owner_id = ${r.userId}
+        ${r.requireVersion ? sql`and f.version = ${r.version}` : sql``}
+      returning id`.execute(this.db)
+    const row = inserted.rows[0]
+    if (row) return { id: Number(row.id) }
+    const sheet = await sql`select 1 from flowsheets
+      where id = ${r.flowsheetId} and owner_id = ${r.userId}`.execute(this.db)
+    return { missing: sheet.rows.length > 0 ? 'version' : 'sheet' }
   }
 }
 

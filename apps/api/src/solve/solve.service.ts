@@ -260,11 +260,21 @@ export class SolveService {
         }
         this.sheets.set(userId, sheet)
       }
-      const solved = await this.solveSheet(sheet, opts, t0)
+      const ticket = this.runs.expect()
+      let solved: Awaited<ReturnType<typeof this.solveSheet>>
+      try {
+        solved = await this.solveSheet(sheet, opts, t0)
+      } catch (e) {
+        ticket.cancel()
+        throw e
+      }
       // the result is serialised once: stored as is, and sent with the run id in front
       const { document, ...stored } = solved.result
       const resultJson = JSON.stringify(stored)
-      const outcome = await this.runs.write(runRow(userId, sheet, solved, resultJson, cached))
+      const outcome = await this.runs.write(
+        runRow(userId, sheet, solved, resultJson, cached),
+        ticket,
+      )
       if ('id' in outcome) {
         const extra = document === undefined ? '' : `,"document":${JSON.stringify(document)}`
         return {
