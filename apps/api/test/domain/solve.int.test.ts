@@ -18,6 +18,10 @@ beforeAll(async () => {
 })
 afterAll(() => t?.close())
 
+/** POST /api/solve/idaes/ as alice, expecting `status`. */
+const solve = (flowsheetId: number, status = 200) =>
+  ok<SolveResult>(alice, 'POST', '/api/solve/idaes/', { flowsheet_id: flowsheetId }, status)
+
 /** The sheet's stored run ids, newest first, once background pruning has brought them to `n`. */
 async function storedRuns(flowsheetId: number, n: number): Promise<number[]> {
   let ids: number[] = []
@@ -284,10 +288,7 @@ describe('POST /api/solve/idaes/', () => {
     const f = await createPumpSheet(alice, 'prune')
     await ok(alice, 'GET', `/api/flowsheets/${f.id}/results/`, undefined, 404)
     const ids: number[] = []
-    for (let i = 0; i < KEEP + 3; i++)
-      ids.push(
-        (await ok<SolveResult>(alice, 'POST', '/api/solve/idaes/', { flowsheet_id: f.id }, 200)).id,
-      )
+    for (let i = 0; i < KEEP + 3; i++) ids.push((await solve(f.id)).id)
     const runs = await ok<{ id: number }[]>(alice, 'GET', `/api/flowsheets/${f.id}/solves/`)
     expect(runs.map((x) => x.id)).toEqual(ids.slice(-KEEP).reverse())
     // and the older ones are deleted (in the background)
@@ -296,13 +297,7 @@ describe('POST /api/solve/idaes/', () => {
 
   it('keeps the computed values of the newest successful run through failed runs', async () => {
     const f = await createPumpSheet(alice, 'keeps-success')
-    const good = await ok<SolveResult>(
-      alice,
-      'POST',
-      '/api/solve/idaes/',
-      { flowsheet_id: f.id },
-      200,
-    )
+    const good = await solve(f.id)
     const temperature = async () => {
       const streams = await ok<SimulationObject[]>(
         alice,
@@ -316,10 +311,7 @@ describe('POST /api/solve/idaes/', () => {
       componentName: 'Broken',
     })
     const failed: number[] = []
-    for (let i = 0; i < KEEP + 2; i++)
-      failed.push(
-        (await ok<SolveResult>(alice, 'POST', '/api/solve/idaes/', { flowsheet_id: f.id }, 422)).id,
-      )
+    for (let i = 0; i < KEEP + 2; i++) failed.push((await solve(f.id, 422)).id)
     // the newest KEEP runs, and the newest successful one (older) whose values are still current
     const runs = await ok<{ id: number }[]>(alice, 'GET', `/api/flowsheets/${f.id}/solves/`)
     expect(runs.map((r) => r.id)).toEqual([...failed.slice(-KEEP).reverse(), good.id])
@@ -329,13 +321,7 @@ describe('POST /api/solve/idaes/', () => {
     await ok(alice, 'PATCH', `/api/unitops/simulationobjects/${f.pump.id}/`, {
       componentName: 'Pump',
     })
-    const next = await ok<SolveResult>(
-      alice,
-      'POST',
-      '/api/solve/idaes/',
-      { flowsheet_id: f.id },
-      200,
-    )
+    const next = await solve(f.id)
     const after = await ok<{ id: number }[]>(alice, 'GET', `/api/flowsheets/${f.id}/solves/`)
     expect(after.map((r) => r.id)).toEqual([next.id, ...failed.slice(-(KEEP - 1)).reverse()])
     expect(await storedRuns(f.id, KEEP)).toEqual(after.map((r) => r.id))
@@ -344,23 +330,11 @@ describe('POST /api/solve/idaes/', () => {
 
   it('solves the current sheet after an edit, never a remembered older one', async () => {
     const f = await createPumpSheet(alice, 'edited')
-    const first = await ok<SolveResult>(
-      alice,
-      'POST',
-      '/api/solve/idaes/',
-      { flowsheet_id: f.id },
-      200,
-    )
+    const first = await solve(f.id)
     const eff = prop(f.pump, 'efficiency_pump')
     await ok(alice, 'PATCH', `/api/core/propertyinfo/${eff.id}/`, { value: 0.6 })
     const before = solver.solves
-    const second = await ok<SolveResult>(
-      alice,
-      'POST',
-      '/api/solve/idaes/',
-      { flowsheet_id: f.id },
-      200,
-    )
+    const second = await solve(f.id)
     expect(second.flowsheetVersion).toBe(first.flowsheetVersion + 1)
     expect(second.properties.find((p) => p.id === eff.id)?.valueSI).toBe(0.6)
     // the remembered sheet was solved first, refused at store time, then the new one solved
@@ -394,13 +368,7 @@ describe('POST /api/solve/idaes/', () => {
       const ids = replies.map((r) => (r.json() as SolveResult).id)
       expect(new Set(ids).size).toBe(100)
       expect(solver.solves - before).toBe(100) // every request solved
-      const last = await ok<SolveResult>(
-        alice,
-        'POST',
-        '/api/solve/idaes/',
-        { flowsheet_id: f.id },
-        200,
-      )
+      const last = await solve(f.id)
       expect(last.id).toBeGreaterThan(Math.max(...ids))
       const latest = last.id
       const runs = await ok<{ id: number }[]>(alice, 'GET', `/api/flowsheets/${f.id}/solves/`)

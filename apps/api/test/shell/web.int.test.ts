@@ -27,30 +27,26 @@ afterAll(async () => {
   rmSync(dist, { recursive: true, force: true })
 })
 
+/** GET the test asset with an Accept-Encoding header. */
+const asset = (acceptEncoding: string) =>
+  t.inject({
+    method: 'GET',
+    url: '/assets/app-1234.js',
+    headers: { 'accept-encoding': acceptEncoding },
+  })
+
 describe('web files', () => {
   it('sends the brotli or gzip copy to clients that accept it, the file itself otherwise', async () => {
-    const br = await t.inject({
-      method: 'GET',
-      url: '/assets/app-1234.js',
-      headers: { 'accept-encoding': 'gzip, deflate, br' },
-    })
+    const br = await asset('gzip, deflate, br')
     expect(br.statusCode).toBe(200)
     expect(br.headers['content-encoding']).toBe('br')
     expect(br.headers['vary']).toMatch(/accept-encoding/i)
     expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable')
     expect(brotliDecompressSync(br.rawPayload).toString()).toBe(APP_JS)
-    const gz = await t.inject({
-      method: 'GET',
-      url: '/assets/app-1234.js',
-      headers: { 'accept-encoding': 'gzip' },
-    })
+    const gz = await asset('gzip')
     expect(gz.headers['content-encoding']).toBe('gzip')
     expect(gunzipSync(gz.rawPayload).toString()).toBe(APP_JS)
-    const plain = await t.inject({
-      method: 'GET',
-      url: '/assets/app-1234.js',
-      headers: { 'accept-encoding': 'identity' },
-    })
+    const plain = await asset('identity')
     expect(plain.headers['content-encoding']).toBeUndefined()
     expect(plain.body).toBe(APP_JS)
   })
