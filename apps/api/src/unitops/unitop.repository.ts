@@ -47,6 +47,8 @@ const OBJECT_JSON = sql`json_build_object(
 
 export type ObjectKind = 'units' | 'streams' | 'all'
 
+type Head = { version: number; run: number | null } | undefined
+
 /**
  * The objects of flowsheet `flowsheetId` (owned by `userId`) as a JSON array text, or
  * `undefined` when the flowsheet is not theirs.
@@ -99,10 +101,46 @@ export class ObjectListCache {
     string,
     { version: number; run: number | null; body: string; userId: number; epoch: number }
   >()
+  /** per user and sheet: the freshness check running, and the one queued after it */
+  readonly #heads = new Map<string, { running?: Promise<Head>; queued?: Promise<Head> }>()
   constructor(
     private readonly max = 1000,
     private readonly localWrites?: LocalWrites,
   ) {}
+
+  /**
+   * The sheet's version and newest run, read by a query that starts after this call: reads of
+   * one sheet that arrive while its check is running share the next check (one query however
+   * many readers wait), so a hot sheet costs one round trip per round trip, not one per reader,
+   * and no reader is answered from a check older than its request.
+   */
+  #head(db: Db, userId: number, flowsheetId: number): Promise<Head> {
+    const key = `${userId}:${flowsheetId}`
+    let state = this.#heads.get(key)
+    if (!state) this.#heads.set(key, (state = {}))
+    const s = state
+    const start = (): Promise<Head> => {
+      const p: Promise<Head> = sql<{ version: number; run: number | null }>`
+        select f.version, ${LATEST_RUN} as run
+        from flowsheets f where f.id = ${flowsheetId} and f.owner_id = ${userId}`
+        .execute(db)
+        .then((r) => r.rows[0])
+        .finally(() => {
+          if (s.running === p) s.running = undefined
+          if (!s.running && !s.queued) this.#heads.delete(key)
+        })
+      s.running = p
+      return p
+    }
+    if (!s.running) return start()
+    s.queued ??= s.running
+      .catch(() => undefined)
+      .then(() => {
+        s.queued = undefined
+        return start()
+      })
+    return s.queued
+  }
 
   async get(
     db: Db,
@@ -119,10 +157,7 @@ export class ObjectListCache {
       return cached.body
     }
     if (cached && !local) {
-      const head = await sql<{ version: number; run: number | null }>`
-        select f.version, ${LATEST_RUN} as run
-        from flowsheets f where f.id = ${flowsheetId} and f.owner_id = ${userId}`.execute(db)
-      const h = head.rows[0]
+      const h = await this.#head(db, userId, flowsheetId)
       if (!h) return undefined
       if (h.version === cached.version && h.run === cached.run) {
         this.#entries.delete(key)

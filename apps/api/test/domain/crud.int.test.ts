@@ -484,6 +484,19 @@ describe('object lists stay exact while remembered', () => {
       componentName: 'Renamed',
     })
     expect((await list())[0].componentName).toBe('Renamed')
+    // concurrent readers share freshness checks, yet none is answered from before its request
+    const burst = async (name: string) => {
+      const lists = await Promise.all(Array.from({ length: 20 }, () => list()))
+      for (const l of lists) expect(l[0].componentName).toBe(name)
+    }
+    await burst('Renamed')
+    const rename = ok(alice, 'PATCH', `/api/unitops/simulationobjects/${f.pump.id}/`, {
+      componentName: 'Again',
+    })
+    const during = Promise.all(Array.from({ length: 20 }, () => list()))
+    await rename
+    await burst('Again')
+    for (const l of await during) expect(['Renamed', 'Again']).toContain(l[0].componentName)
     // a change made in the database directly, the way every API write does it (version bump)
     await t.database.db
       .updateTable('simulation_objects')

@@ -1,0 +1,87 @@
+import type { KyselyPlugin } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openDatabase, type Database } from '../db/index.ts'
+import { ObjectListCache } from './unitop.repository.ts'
+
+let database: Database
+let user: number
+let sheet: number
+let queries = 0
+const counter: KyselyPlugin = {
+  transformQuery: (a) => {
+    queries++
+    return a.node
+  },
+  transformResult: async (a) => a.result,
+}
+
+beforeAll(async () => {
+  database = await openDatabase({})
+  await database.migrate()
+  const { db } = database
+  user = (
+    await db
+      .insertInto('users')
+      .values({ email: 'l@example.test' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id
+  sheet = (
+    await db
+      .insertInto('flowsheets')
+      .values({ owner_id: user, name: 'l', expressions: '[]', meta: '{}' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id
+  await db
+    .insertInto('simulation_objects')
+    .values({
+      flowsheet_id: sheet,
+      object_type: 'pump',
+      component_name: 'P',
+      x: 0,
+      y: 0,
+      args: '{}',
+    })
+    .execute()
+})
+afterAll(() => database.close())
+
+describe('ObjectListCache over a shared database (freshness asked every read)', () => {
+  it('lets concurrent readers of one sheet share freshness checks', async () => {
+    const db = database.db.withPlugin(counter)
+    const cache = new ObjectListCache()
+    expect(JSON.parse((await cache.get(db, user, sheet, 'units'))!)[0].componentName).toBe('P')
+    queries = 0
+    const bodies = await Promise.all(
+      Array.from({ length: 20 }, () => cache.get(db, user, sheet, 'units')),
+    )
+    expect(new Set(bodies).size).toBe(1)
+    // one check running, one queued behind it for everyone who came later
+    expect(queries).toBeLessThanOrEqual(3)
+    expect(queries).toBeGreaterThanOrEqual(1)
+    // another user shares nothing: not theirs
+    expect(await cache.get(db, user + 1000, sheet, 'units')).toBeUndefined()
+  })
+
+  it('answers every reader from a check that started after its request', async () => {
+    const db = database.db
+    const cache = new ObjectListCache()
+    await cache.get(db, user, sheet, 'units')
+    const first = cache.get(db, user, sheet, 'units') // its check starts now
+    // a write (with the version bump every API write makes) before the next reader arrives
+    await db
+      .updateTable('simulation_objects')
+      .set({ component_name: 'Q' })
+      .where('flowsheet_id', '=', sheet)
+      .execute()
+    await db
+      .updateTable('flowsheets')
+      .set((eb) => ({ version: eb('version', '+', 1) }))
+      .where('id', '=', sheet)
+      .execute()
+    const second = cache.get(db, user, sheet, 'units')
+    expect(['P', 'Q']).toContain(JSON.parse((await first)!)[0].componentName)
+    expect(JSON.parse((await second)!)[0].componentName).toBe('Q')
+  })
+})
