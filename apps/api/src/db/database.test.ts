@@ -10,6 +10,7 @@ const ALL = [
   '0003-indexed-properties',
   '0004-inlet-end-properties',
   '0005-computed-from-runs',
+  '0006-unit-lines',
 ]
 
 describe('openDatabase (PGlite)', () => {

@@ -95,6 +95,9 @@ export interface PropertyInfosTable {
   /** SI equivalents, kept in step with `value`/`unit` on every write */
   value_si: number | null
   unit_si: string
+  /** `unit` as an affine map to SI: valueSI = value * si_factor + si_offset */
+  si_factor: Generated<number>
+  si_offset: Generated<number>
   quantity: string
   fixed: boolean
   guess: boolean

@@ -6,7 +6,7 @@ import { AppError } from '@rere/contract'
 import type { DB } from '../db/schema.ts'
 import { bumpVersion } from '../flowsheets/access.ts'
 import { propertyJson } from '../unitops/unitop.repository.ts'
-import { unitSIOf, valueFromSI, valueToSI } from './units.ts'
+import { siLine, unitSIOf, valueFromSI, valueToSI } from './units.ts'
 
 export interface PatchPropertyInput {
   value?: number | null
@@ -41,6 +41,7 @@ export class PropertyService {
         .executeTakeFirstOrThrow()
       const unit = input.unit ?? p.unit
       const unitSI = input.unit === undefined ? p.unit_si : unitSIOf(unit, p.quantity)
+      const line = input.unit === undefined ? undefined : siLine(unit, p.quantity)
       const fixed = input.fixed ?? p.fixed
       const guess = input.guess ?? p.guess
       let value = p.value
@@ -89,6 +90,7 @@ export class PropertyService {
         .set({
           unit,
           unit_si: unitSI,
+          ...(line ? { si_factor: line.factor, si_offset: line.offset } : {}),
           value,
           value_si: valueSI,
           fixed,

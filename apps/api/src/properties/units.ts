@@ -129,6 +129,17 @@ export function valueFromSI(valueSI: number, unit: string, kind: string): number
   }
 }
 
+/**
+ * `unit` of `kind` as an affine map to SI: valueSI = value * factor + offset (every unit of a
+ * physical quantity is one; temperatures have the offset). Lets SQL convert SI values back into a
+ * property's unit without this library.
+ */
+export function siLine(unit: string, kind: string): { factor: number; offset: number } {
+  const offset = valueToSI(0, unit, kind)
+  const factor = valueToSI(1, unit, kind) - offset
+  return { factor, offset }
+}
+
 /** Throws UNITS_UNKNOWN (field `unit`) unless `unit` parses. */
 export function checkUnit(unit: string, field = 'unit'): void {
   try {

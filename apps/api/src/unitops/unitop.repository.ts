@@ -7,7 +7,7 @@ import { sql, type RawBuilder } from 'kysely'
 import type { Db } from '../flowsheets/access.ts'
 import type { LocalWrites } from '../db/local-writes.ts'
 import type { PropertyTemplate } from '../catalogue/catalogue.service.ts'
-import { unitSIOf, valueToSI } from '../properties/units.ts'
+import { siLine, unitSIOf, valueToSI } from '../properties/units.ts'
 
 /**
  * The flowsheet's current computed values (`lr.computed`, property id -> SI value): those of its
@@ -19,11 +19,16 @@ export const CURRENT_RUN = sql`(select s.computed from solve_runs s
 
 /**
  * JSON of one property_infos row `pi` (PropertyInfo of the API contract); its computed value
- * comes from `lr` (CURRENT_RUN).
+ * comes from `lr` (CURRENT_RUN). A computed property (neither fixed nor a guess) shows that value
+ * as its `value` too, in its own unit, and `valueSI`, as the seed platform's clients read it.
  */
 export const PROPERTY_JSON = sql`json_build_object(
   'id', pi.id, 'key', pi.key, 'displayName', pi.display_name, 'unit', pi.unit,
-  'value', pi.value, 'valueSI', pi.value_si, 'unitSI', pi.unit_si, 'quantity', pi.quantity,
+  'value', case when pi.fixed or pi.guess or pi.value is not null then pi.value
+    else ((lr.computed ->> pi.id::text)::float8 - pi.si_offset) / pi.si_factor end,
+  'valueSI', case when pi.fixed or pi.guess or pi.value is not null then pi.value_si
+    else (lr.computed ->> pi.id::text)::float8 end,
+  'unitSI', pi.unit_si, 'quantity', pi.quantity,
   'fixed', pi.fixed, 'guess', pi.guess, 'computed', (lr.computed ->> pi.id::text)::float8,
   'constraint', pi.constraint_expr, 'controlled', pi.controlled_id, 'indexes', pi.indexes,
   'atInlet', pi.at_inlet)`
@@ -292,6 +297,7 @@ function propertyRow(
   i: number,
 ) {
   const unitSI = unitSIOf(p.unit, p.quantity)
+  const line = siLine(p.unit, p.quantity)
   return {
     flowsheet_id: flowsheetId,
     object_id: objectId,
@@ -303,6 +309,8 @@ function propertyRow(
     value: p.value,
     value_si: p.value === null ? null : valueToSI(p.value, p.unit, p.quantity),
     unit_si: unitSI,
+    si_factor: line.factor,
+    si_offset: line.offset,
     fixed: p.fixed,
     guess: p.guess ?? false,
     constraint_expr: p.constraint ?? null,

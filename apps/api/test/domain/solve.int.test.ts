@@ -214,11 +214,32 @@ describe('POST /api/solve/idaes/', () => {
       'GET',
       `/api/unitops/materialstreams/?flowsheetOwner=${f.id}`,
     )
-    expect(prop(streams[1], 'temperature').computed).toBe(353.15)
-    expect(prop(streams[1], 'temperature').value).toBeNull()
+    // a computed property shows the solved value as its `value` too, in its own unit (degC),
+    // as the seed's clients read it; nothing is stored on the property row
+    expect(prop(streams[1], 'temperature')).toMatchObject({
+      computed: 353.15,
+      valueSI: 353.15,
+      unit: 'degC',
+      fixed: false,
+    })
+    expect(prop(streams[1], 'temperature').value).toBeCloseTo(80, 9)
     // solving does not change the sheet's version
     const head = await alice.inject({ method: 'GET', url: `/api/flowsheets/${f.id}/` })
     expect(head.headers.etag).toBe('"9"')
+    const one = await ok<{ value: number; unit: string }>(
+      alice,
+      'PATCH',
+      `/api/core/propertyinfo/${prop(streams[1], 'temperature').id}/`,
+      { unit: 'degF' },
+    )
+    expect(one.unit).toBe('degF')
+    expect(one.value).toBeCloseTo(176, 9)
+    const row = await t.database.db
+      .selectFrom('property_infos')
+      .select(['value', 'value_si'])
+      .where('id', '=', prop(streams[1], 'temperature').id)
+      .executeTakeFirstOrThrow()
+    expect(row).toEqual({ value: null, value_si: null })
   })
 
   it('answers 422 naming the unit and variables, and stores the failed run', async () => {

@@ -4,6 +4,7 @@ import * as m0002 from './0002-flowsheets.ts'
 import * as m0003 from './0003-indexed-properties.ts'
 import * as m0004 from './0004-inlet-end-properties.ts'
 import * as m0005 from './0005-computed-from-runs.ts'
+import * as m0006 from './0006-unit-lines.ts'
 
 /** Every migration, in order (a static map: no filesystem scanning, works from any bundle). */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003-indexed-properties': m0003,
   '0004-inlet-end-properties': m0004,
   '0005-computed-from-runs': m0005,
+  '0006-unit-lines': m0006,
 }
