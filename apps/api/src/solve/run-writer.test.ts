@@ -106,6 +106,25 @@ describe('RunWriter', () => {
     await writer.close()
   })
 
+  it('waits for announced solves only while they are under way', async () => {
+    const writer = new RunWriter(database.db, 100, { maxWaitMs: 60_000 })
+    // an announced solve that failed: its cancelled ticket holds nothing back
+    writer.expect().cancel()
+    const t0 = performance.now()
+    expect(await writer.write(row())).toHaveProperty('id')
+    expect(performance.now() - t0).toBeLessThan(5000)
+    // a run waits for a solve still under way, and goes with it
+    const late = writer.expect()
+    let first: unknown
+    const pending = writer.write(row()).then((o) => (first = o))
+    await new Promise((r) => setTimeout(r, 50))
+    expect(first).toBeUndefined()
+    const second = await writer.write(row(), late)
+    expect(await pending).toHaveProperty('id')
+    expect(second).toHaveProperty('id')
+    await writer.close()
+  })
+
   it('prunes to the newest runs plus the newest successful one', async () => {
     const writer = new RunWriter(database.db, 3, { pruneEveryMs: 1 })
     const good = await writer.write(row())

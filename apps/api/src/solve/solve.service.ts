@@ -24,7 +24,7 @@ import {
   type Sheet,
   type SheetProperty,
 } from './document.ts'
-import { RunWriter, type RunRow } from './run-writer.ts'
+import { RunWriter, type RunOutcome, type RunRow } from './run-writer.ts'
 
 type Display = Record<string, { value: number | null; unit: string }>
 
@@ -261,20 +261,21 @@ export class SolveService {
         this.sheets.set(userId, sheet)
       }
       const ticket = this.runs.expect()
-      let solved: Awaited<ReturnType<typeof this.solveSheet>>
+      let outcome: RunOutcome
+      let stored: Omit<SolveResult, 'document'>
+      let document: unknown
+      let resultJson: string
       try {
-        solved = await this.solveSheet(sheet, opts, t0)
-      } catch (e) {
-        ticket.cancel()
-        throw e
+        const solved = await this.solveSheet(sheet, opts, t0)
+        // the result is serialised once: stored as is, and sent with the run id in front
+        const { document: doc, ...rest } = solved.result
+        document = doc
+        stored = rest
+        resultJson = JSON.stringify(stored)
+        outcome = await this.runs.write(runRow(userId, sheet, solved, resultJson, cached), ticket)
+      } finally {
+        ticket.cancel() // no-op once the run was handed over
       }
-      // the result is serialised once: stored as is, and sent with the run id in front
-      const { document, ...stored } = solved.result
-      const resultJson = JSON.stringify(stored)
-      const outcome = await this.runs.write(
-        runRow(userId, sheet, solved, resultJson, cached),
-        ticket,
-      )
       if ('id' in outcome) {
         const extra = document === undefined ? '' : `,"document":${JSON.stringify(document)}`
         return {
