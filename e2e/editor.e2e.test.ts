@@ -68,6 +68,24 @@ describe.skipIf(!haveChromium)('flowsheet editor (browser)', () => {
     await expect.poll(() => dof(page).textContent()).toMatch(/square/i)
   })
 
+  it("changes a mixer's number of inlets; its ports follow, and undo puts them back", async () => {
+    await dropUnit(page, 'mixer', 0.75, 0.7)
+    await select(page, 'Mixer-1')
+    const inlets = () => node(page, 'Mixer-1').locator('[data-port^="inlet_"]').count()
+    await expect.poll(inlets).toBe(2)
+    const field = page.locator('.property-panel').getByLabel('Inlets')
+    await field.fill('3')
+    await field.press('Enter')
+    await expect.poll(inlets).toBe(3)
+    await expect.poll(() => field.inputValue()).toBe('3')
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } })
+    await page.keyboard.press('Control+z')
+    await expect.poll(inlets).toBe(2)
+    await node(page, 'Mixer-1').click()
+    await page.keyboard.press('Delete')
+    await expect.poll(() => unitNodes(page).count()).toBe(1)
+  })
+
   it('places units with the keyboard, multi-selects with Shift-click, deletes and restores both', async () => {
     await page.getByRole('button', { name: 'Add Valve' }).focus()
     await page.keyboard.press('Enter')

@@ -60,7 +60,7 @@ export const createObject = (fs: number, body: CreateObject) =>
 export const patchObject = (
   fs: number,
   id: number,
-  body: Partial<Pick<SimulationObject, 'componentName' | 'x' | 'y'>> & {
+  body: Partial<Pick<SimulationObject, 'componentName' | 'x' | 'y' | 'args'>> & {
     source?: number | null
     destination?: number | null
   },

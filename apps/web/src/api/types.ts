@@ -51,6 +51,8 @@ export interface SimulationObject {
   componentName: string
   x: number
   y: number
+  /** configuration args of a unit (num_inlets, num_outlets, delta_temperature, ...) */
+  args?: Record<string, number | string | boolean>
   flowsheetVersion?: number
   ports: Port[]
   connections?: {

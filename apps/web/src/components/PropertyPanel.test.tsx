@@ -5,6 +5,7 @@ import { setVersion } from '../api/client.ts'
 import { patchProperty } from '../api/endpoints.ts'
 import type { PropertyInfo, SimulationObject } from '../api/types.ts'
 import { feedProps, mockFetch, prop, stream } from '../test/fixtures.ts'
+import { configArgsOf } from '../lib/configArgs.ts'
 import { PropertyPanel } from './PropertyPanel.tsx'
 
 afterEach(() => {
@@ -149,5 +150,54 @@ describe('PropertyPanel', () => {
     await user.tab()
     await waitFor(() => expect(calls).toHaveLength(1))
     expect(calls[0].body).toEqual({ fixed: false })
+  })
+})
+
+describe('unit configuration', () => {
+  it('offers port counts and the exchanger mean, and sends only valid changes', async () => {
+    const mixer: SimulationObject = {
+      ...stream(9, 'Mixer-1', []),
+      objectType: 'mixer',
+      args: { num_inlets: 3 },
+    }
+    const config = configArgsOf({ property_package: -1, num_inlets: 2 }, mixer.args)
+    expect(config).toEqual([{ key: 'num_inlets', label: 'Inlets', value: 3 }])
+    const onConfig = vi.fn(async () => undefined)
+    render(
+      <PropertyPanel
+        obj={mixer}
+        typeName="Mixer"
+        onPatch={vi.fn()}
+        config={config}
+        onConfig={onConfig}
+      />,
+    )
+    const user = userEvent.setup()
+    const inlets = screen.getByLabelText('Inlets') as HTMLInputElement
+    expect(inlets.value).toBe('3')
+    await user.clear(inlets)
+    await user.type(inlets, '0')
+    expect(inlets.getAttribute('aria-invalid')).toBe('true')
+    await user.tab()
+    expect(onConfig).not.toHaveBeenCalled()
+    await user.clear(inlets)
+    await user.type(inlets, '4{Enter}')
+    await waitFor(() => expect(onConfig).toHaveBeenCalledWith('num_inlets', 4))
+    // the heat exchanger's mean temperature difference is a choice
+    expect(
+      configArgsOf(
+        { delta_temperature: 'underwood', dynamic: false },
+        { delta_temperature: 'lmtd' },
+      ),
+    ).toEqual([
+      {
+        key: 'delta_temperature',
+        label: 'Mean temperature difference',
+        value: 'lmtd',
+        options: ['underwood', 'lmtd'],
+      },
+    ])
+    // streams and units without such args offer nothing
+    expect(configArgsOf({ property_package: -1, dynamic: false }, {})).toEqual([])
   })
 })

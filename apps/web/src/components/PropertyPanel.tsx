@@ -1,3 +1,4 @@
+import type { ConfigArg } from '../lib/configArgs.ts'
 import { useId, useRef, useState } from 'react'
 import type { UnitDof } from '@rere/contract'
 import type { PropertyInfo, SimulationObject } from '../api/types.ts'
@@ -125,6 +126,77 @@ function PropertyRow({
   )
 }
 
+function ConfigRow({
+  arg,
+  onChange,
+}: {
+  arg: ConfigArg
+  onChange: (key: string, value: number | string) => Promise<unknown>
+}) {
+  const id = useId()
+  const [draft, setDraft] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const text = draft ?? String(arg.value)
+  const n = Number(text)
+  const error =
+    draft === null || arg.options
+      ? null
+      : Number.isInteger(n) && n >= 1 && n <= 64
+        ? null
+        : 'a whole number from 1 to 64'
+  const commit = async (v: number | string) => {
+    setBusy(true)
+    try {
+      if (v !== arg.value) await onChange(arg.key, v)
+    } finally {
+      setBusy(false)
+      setDraft(null)
+    }
+  }
+  return (
+    <div className="prop-row config" data-key={arg.key}>
+      <label htmlFor={id} className="prop-label">
+        {arg.label}
+      </label>
+      {arg.options ? (
+        <select
+          id={id}
+          data-key={arg.key}
+          value={String(arg.value)}
+          disabled={busy}
+          onChange={(e) => void commit(e.target.value)}
+        >
+          {arg.options.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          id={id}
+          data-key={arg.key}
+          className="prop-input"
+          inputMode="numeric"
+          value={text}
+          disabled={busy}
+          aria-invalid={error ? true : undefined}
+          onChange={(e) => setDraft(e.target.value)}
+          onBlur={() => {
+            if (draft !== null && !error) void commit(n)
+            else if (error) setDraft(null)
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') (e.target as HTMLInputElement).blur()
+            if (e.key === 'Escape') setDraft(null)
+          }}
+        />
+      )}
+      {error && <span className="prop-error">{error}</span>}
+    </div>
+  )
+}
+
 /** Every property of the selected unit or stream: value, unit selector, specified/computed mark. */
 export function PropertyPanel({
   obj,
@@ -133,6 +205,8 @@ export function PropertyPanel({
   computed,
   onPatch,
   onRename,
+  config = [],
+  onConfig,
 }: {
   obj: SimulationObject
   typeName: string
@@ -140,6 +214,9 @@ export function PropertyPanel({
   computed?: Map<number, number | null>
   onPatch: (p: PropertyInfo, patch: PropPatch) => Promise<unknown>
   onRename?: (name: string) => void
+  /** the unit's changeable args (see configArgsOf) */
+  config?: ConfigArg[]
+  onConfig?: (key: string, value: number | string) => Promise<unknown>
 }) {
   const [name, setName] = useState<string | null>(null)
   const props = obj.properties.contained_properties
@@ -167,6 +244,14 @@ export function PropertyPanel({
         <p className="unit-dof">
           <DofStatusBadge status={dof.status} dof={dof.dof} /> {dof.message}
         </p>
+      )}
+      {config.length > 0 && onConfig && (
+        <>
+          <h3>Configuration</h3>
+          {config.map((a) => (
+            <ConfigRow key={a.key} arg={a} onChange={onConfig} />
+          ))}
+        </>
       )}
       {props.length === 0 && <p>No properties.</p>}
       {specified.length > 0 && <h3>Specified</h3>}

@@ -458,6 +458,29 @@ export function useEditor(fsId: number) {
     [find, run, qc, fsId, ids, history],
   )
 
+  /** Change a unit's args (e.g. num_inlets): its ports follow; undoable. */
+  const setArgs = useCallback(
+    async (objId: number, change: Record<string, number | string | boolean>) => {
+      const o = find(objId)
+      if (!o) return
+      const old: Record<string, number | string | boolean> = {}
+      for (const k of Object.keys(change)) if (o.args?.[k] !== undefined) old[k] = o.args[k]
+      const apply = (args: Record<string, number | string | boolean>) =>
+        run(
+          async () =>
+            putObject(qc, fsId, await E.patchObject(fsId, ids.get('obj', objId), { args })),
+          false,
+        )
+      await apply(change)
+      history.push({
+        label: `change ${o.componentName}`,
+        undo: async () => void (await apply(old)),
+        redo: async () => void (await apply(change)),
+      })
+    },
+    [find, run, qc, fsId, ids, history],
+  )
+
   const solve = useCallback(async () => {
     if (solving) return
     const started = performance.now()
@@ -531,6 +554,7 @@ export function useEditor(fsId: number) {
       moveObjects,
       setProperty,
       rename,
+      setArgs,
       solve,
       reload,
     },

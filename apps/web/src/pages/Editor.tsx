@@ -36,6 +36,8 @@ function PortActions({
   )
 }
 
+import { configArgsOf } from '../lib/configArgs.ts'
+
 const Diagrams = lazy(() => import('../components/Diagrams.tsx'))
 // the panel and the tables need the unit parser (@rere/units): a chunk of their own, so the
 // canvas is interactive before it arrives
@@ -247,6 +249,10 @@ function EditorInner({ flowsheetId }: { flowsheetId: number }) {
                 computed={computed}
                 onPatch={(p, patch) => m.actions.setProperty(selected.id, p, patch)}
                 onRename={(n) => void m.actions.rename(selected.id, n)}
+                config={
+                  selected.objectType === 'stream' ? [] : configArgsOf(entry?.args, selected.args)
+                }
+                onConfig={(key, value) => m.actions.setArgs(selected.id, { [key]: value })}
               />
             </Suspense>
           ) : null}
