@@ -1,38 +1,16 @@
-import { sql, type KyselyPlugin } from 'kysely'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openDatabase, type Database } from '../db/index.ts'
+import type { Database } from '../db/index.ts'
+import { openTestSheet, statementCounter } from '../db/test-sheet.ts'
 import { RunWriter, keptRunsFilter, type RunRow } from './run-writer.ts'
 
 let database: Database
 let user: number
 let sheet: number
-let statements = 0
-const counter: KyselyPlugin = {
-  transformQuery: (a) => {
-    statements++
-    return a.node
-  },
-  transformResult: async (a) => a.result,
-}
+const counter = statementCounter()
 
 beforeAll(async () => {
-  database = await openDatabase({})
-  await database.migrate()
-  const { db } = database
-  user = (
-    await db
-      .insertInto('users')
-      .values({ email: 'w@example.test' })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-  ).id
-  sheet = (
-    await db
-      .insertInto('flowsheets')
-      .values({ owner_id: user, name: 'w', expressions: '[]', meta: '{}' })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-  ).id
+  ;({ database, user, sheet } = await openTestSheet())
 })
 afterAll(() => database.close())
 
@@ -65,7 +43,7 @@ describe('RunWriter', () => {
     const db = database.db.withPlugin(counter)
     const writer = new RunWriter(db, 100)
     const tickets = Array.from({ length: 10 }, () => writer.expect())
-    statements = 0
+    counter.count = 0
     const outcomes = await Promise.all(
       tickets.map(async (t, i) => {
         await new Promise((r) => setTimeout(r, i % 3)) // the solves finish at different times
@@ -75,7 +53,7 @@ describe('RunWriter', () => {
     const ids = outcomes.map((o) => ('id' in o ? o.id : -1))
     expect(new Set(ids).size).toBe(10)
     expect(Math.min(...ids)).toBeGreaterThan(0)
-    expect(statements).toBeLessThan(10)
+    expect(counter.count).toBeLessThan(10)
     const stored = await runs()
     for (const [i, id] of ids.entries())
       expect(stored.find((r) => r.id === id)?.result).toEqual({ n: i })

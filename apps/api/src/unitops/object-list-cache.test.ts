@@ -1,38 +1,16 @@
-import type { KyselyPlugin } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openDatabase, type Database } from '../db/index.ts'
+import type { Database } from '../db/index.ts'
+import { openTestSheet, statementCounter } from '../db/test-sheet.ts'
 import { ObjectListCache } from './unitop.repository.ts'
 
 let database: Database
 let user: number
 let sheet: number
-let queries = 0
-const counter: KyselyPlugin = {
-  transformQuery: (a) => {
-    queries++
-    return a.node
-  },
-  transformResult: async (a) => a.result,
-}
+const counter = statementCounter()
 
 beforeAll(async () => {
-  database = await openDatabase({})
-  await database.migrate()
+  ;({ database, user, sheet } = await openTestSheet())
   const { db } = database
-  user = (
-    await db
-      .insertInto('users')
-      .values({ email: 'l@example.test' })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-  ).id
-  sheet = (
-    await db
-      .insertInto('flowsheets')
-      .values({ owner_id: user, name: 'l', expressions: '[]', meta: '{}' })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-  ).id
   await db
     .insertInto('simulation_objects')
     .values({
@@ -52,14 +30,14 @@ describe('ObjectListCache over a shared database (freshness asked every read)', 
     const db = database.db.withPlugin(counter)
     const cache = new ObjectListCache()
     expect(JSON.parse((await cache.get(db, user, sheet, 'units'))!)[0].componentName).toBe('P')
-    queries = 0
+    counter.count = 0
     const bodies = await Promise.all(
       Array.from({ length: 20 }, () => cache.get(db, user, sheet, 'units')),
     )
     expect(new Set(bodies).size).toBe(1)
     // one check running, one queued behind it for everyone who came later
-    expect(queries).toBeLessThanOrEqual(3)
-    expect(queries).toBeGreaterThanOrEqual(1)
+    expect(counter.count).toBeLessThanOrEqual(3)
+    expect(counter.count).toBeGreaterThanOrEqual(1)
     // another user shares nothing: not theirs
     expect(await cache.get(db, user + 1000, sheet, 'units')).toBeUndefined()
   })
