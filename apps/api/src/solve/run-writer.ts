@@ -1,6 +1,7 @@
 /**
- * Stores solve runs with group commit: the runs that finish while a write is in flight (or in the
- * same event-loop turn) go to the database together, as one statement that inserts them and
+ * Stores solve runs with group commit, one statement at a time: the runs that finish while a write
+ * is in flight, in the same event-loop turn, or while announced solves are still under way (see
+ * `expect`) go to the database together, as one statement that inserts them and
  * checks each run's sheet (owner, and the version it solved when the caller asks). Under load that
  * is one round trip and one commit for many solves; a lone solve costs exactly one statement.
  * Nothing is updated in place, so concurrent solves of one sheet never wait on each other's row
@@ -55,7 +56,6 @@ export class RunWriter {
 
   /**
    * @param keep runs kept per flowsheet (plus its newest successful run when that is older)
-   * @param opts.maxInFlight concurrent write statements (the rest wait and go in the next batch)
    * @param opts.maxBatch runs per statement
    * @param opts.maxWaitMs how long a run may wait for the solves under way to join its batch
    * @param opts.pruneEveryMs delay between a stored run and the prune that follows it
@@ -65,17 +65,12 @@ export class RunWriter {
     private readonly db: Db,
     private readonly keep: number,
     private readonly opts: {
-      maxInFlight?: number
       maxBatch?: number
       maxWaitMs?: number
       pruneEveryMs?: number
       onError?: (e: unknown) => void
     } = {},
   ) {}
-
-  get #maxInFlight() {
-    return this.opts.maxInFlight ?? 1
-  }
 
   /**
    * Announce a solve whose run will be stored: while such solves are under way, a queued run
@@ -109,7 +104,7 @@ export class RunWriter {
   }
 
   #schedule() {
-    if (this.#scheduled || this.#queue.length === 0 || this.#inFlight >= this.#maxInFlight) return
+    if (this.#scheduled || this.#queue.length === 0 || this.#inFlight > 0) return
     const maxBatch = this.opts.maxBatch ?? 64
     if (this.#coming > 0 && this.#queue.length < maxBatch) {
       // more runs are on their way: let them join, within the time limit
@@ -127,7 +122,7 @@ export class RunWriter {
       clearTimeout(this.#waitTimer)
       this.#waitTimer = undefined
     }
-    if (this.#scheduled || this.#queue.length === 0 || this.#inFlight >= this.#maxInFlight) return
+    if (this.#scheduled || this.#queue.length === 0 || this.#inFlight > 0) return
     this.#scheduled = true
     // runs completing in this event-loop turn join the batch
     setImmediate(() => {
@@ -137,23 +132,22 @@ export class RunWriter {
   }
 
   #flush() {
-    while (this.#queue.length > 0 && this.#inFlight < this.#maxInFlight) {
-      const batch = this.#take()
-      this.#inFlight++
-      this.#store(batch)
-        .then(
-          (outcomes) => {
-            batch.forEach((p, i) => p.resolve(outcomes[i]))
-            for (const p of batch) this.#dirty.add(p.row.flowsheetId)
-            this.#schedulePrune()
-          },
-          (e: unknown) => batch.forEach((p) => p.reject(e)),
-        )
-        .finally(() => {
-          this.#inFlight--
-          this.#schedule()
-        })
-    }
+    if (this.#queue.length === 0 || this.#inFlight > 0) return
+    const batch = this.#take()
+    this.#inFlight++
+    this.#store(batch)
+      .then(
+        (outcomes) => {
+          batch.forEach((p, i) => p.resolve(outcomes[i]))
+          for (const p of batch) this.#dirty.add(p.row.flowsheetId)
+          this.#schedulePrune()
+        },
+        (e: unknown) => batch.forEach((p) => p.reject(e)),
+      )
+      .finally(() => {
+        this.#inFlight--
+        this.#schedule()
+      })
   }
 
   #take(): Pending[] {
