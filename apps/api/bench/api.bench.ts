@@ -8,7 +8,9 @@
  * (`Connection: close`, 16 concurrent), as the seed's k6 tests did.
  *
  * The API runs as `rere api` in its own process (AUTH_MODE=local, LOG_LEVEL=warn, rate limits off,
- * SOLVER_WORKERS=1). Run:  node --import tsx apps/api/bench/api.bench.ts [--duration 5] [--db pglite,pgbouncer]
+ * SOLVER_WORKERS=1; quick sheets solved in the API's thread, SOLVER_INLINE_MAX_MS=2, the default). The
+ * baseline row "workers only" solves the same sheet in a second API with SOLVER_INLINE_MAX_MS=0.
+ * Run:  node --import tsx apps/api/bench/api.bench.ts [--duration 5] [--db pglite,pgbouncer] [--no-baseline]
  *   env: PGBOUNCER_URL (default postgres://postgres@127.0.0.1:6432/test), DATABASE_URL (direct, for
  *   creating the scratch database and migrations; default postgres://postgres@127.0.0.1:5432/test).
  */
@@ -26,6 +28,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '5' },
     db: { type: 'string', default: 'pglite,pgbouncer' },
     auth: { type: 'string', default: 'local' },
+    'no-baseline': { type: 'boolean', default: false },
   },
 })
 const DURATION = Number(args.duration)
@@ -279,6 +282,34 @@ async function benchDb(db: 'pglite' | 'pgbouncer', rows: Row[]) {
   for (const c of [api.child, bareSrv.child]) {
     c.kill('SIGTERM')
     await new Promise((r) => c.once('exit', r))
+  }
+  if (!args['no-baseline']) {
+    // the same solve with every solve on the worker thread (SOLVER_INLINE_MAX_MS=0), as before
+    // quick sheets were solved in the API's thread
+    const base = await startProcess([rere, 'api'], {
+      ...env,
+      SOLVER_INLINE_MAX_MS: '0',
+      ...(db === 'pglite' ? { DATA_DIR: join(work, `data-${db}-workers`) } : {}),
+    })
+    await waitReady(base.url, base.child)
+    const basePump = await createPumpFixture(new ApiClient(base.url, token), 'bench-pump-workers')
+    const script = join(work, 'solve-workers.lua')
+    writeFileSync(
+      script,
+      `${headerLua}wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = '{"flowsheet_id":${basePump.id}}'\n`,
+    )
+    const target = 'POST solve, pump, workers only'
+    const url = `${base.url}/api/solve/idaes/`
+    await wrk(url, { connections: 16, script, duration: 1 })
+    for (const [mode, o] of modes) {
+      const r = await wrk(url, { ...o, script })
+      rows.push({ db, target, mode, r })
+      console.error(
+        `  ${target.padEnd(28)} ${mode.padEnd(15)} ${r.rps.toFixed(0).padStart(7)} rps  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms${r.errors ? `  errors ${r.errors}` : ''}`,
+      )
+    }
+    base.child.kill('SIGTERM')
+    await new Promise((r) => base.child.once('exit', r))
   }
 }
 

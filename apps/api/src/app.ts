@@ -123,8 +123,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     },
   })
 
+  const inProcess = opts.solver as Partial<{ stats(): { inline?: number } }>
   const metrics = createMetrics({
     poolStats: () => database.poolStats(),
+    ...(typeof inProcess.stats === 'function'
+      ? { inlineSolves: () => inProcess.stats!().inline ?? 0 }
+      : {}),
     defaultMetrics: opts.defaultMetrics,
   })
   const solver = instrumentSolver(opts.solver, metrics)

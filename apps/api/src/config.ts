@@ -28,6 +28,8 @@ export interface ApiConfig {
   /** solver service URL; undefined = in-process solver */ solverUrl?: string
   /** per-call solver timeout [ms] */ solverTimeoutMs: number
   /** in-process solver worker threads */ solverWorkers: number
+  /** in-process solver: solve in the API's thread when the sheet's last solve took at most this [ms] */
+  solverInlineMaxMs: number
   authMode: AuthMode
   authLocalAllowRemote: boolean
   /** the local user (AUTH_MODE=local) */ authLocalEmail: string
@@ -68,6 +70,16 @@ function int(min: number, max = Number.MAX_SAFE_INTEGER) {
     if (!/^\d+$/.test(raw.trim())) throw new Error(`must be a whole number from ${min} to ${max}`)
     const n = Number(raw.trim())
     if (n < min || n > max) throw new Error(`must be a whole number from ${min} to ${max}`)
+    return n
+  }
+}
+
+function decimal(min: number, max: number) {
+  return (raw: string): number => {
+    const t = raw.trim()
+    const n = Number(t)
+    if (!/^\d+(\.\d+)?$/.test(t) || n < min || n > max)
+      throw new Error(`must be a number from ${min} to ${max}`)
     return n
   }
 }
@@ -168,6 +180,8 @@ const specs = [
     parse: int(1, 3_600_000), fallback: () => 30_000 },
   { key: 'solverWorkers', name: 'SOLVER_WORKERS', default: '(CPU quota or count)', description: 'Worker threads of the in-process solver. Default: the container\'s CPU quota from cgroups, else the CPU count',
     parse: int(1, 1024), fallback: () => defaultWorkers() },
+  { key: 'solverInlineMaxMs', name: 'SOLVER_INLINE_MAX_MS', default: '2', description: 'In-process solver: a sheet whose previous solve (same version) took at most this many ms is solved in the API\'s own thread, saving the hand-off to a worker thread (which costs more than a small solve); 0 = always in a worker',
+    parse: decimal(0, 100), fallback: () => 2 },
   { key: 'authMode', name: 'AUTH_MODE', default: 'local', description: 'local: one local user, no sign-on (laptop). proxy: identity from X-Auth-Request-Email / X-Forwarded-Email set by OAuth2 Proxy, believed only from TRUSTED_PROXIES',
     parse: (r) => { const v = r.trim(); if (v !== 'local' && v !== 'proxy') throw new Error('must be local or proxy'); return v }, fallback: () => 'local' },
   { key: 'authLocalAllowRemote', name: 'AUTH_LOCAL_ALLOW_REMOTE', default: 'false', description: 'Allow AUTH_MODE=local on a non-loopback HOST (a private benchmark network only: everyone who reaches the port is the local user)',

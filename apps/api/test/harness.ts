@@ -139,7 +139,8 @@ export const TEST_ENV: Record<string, string> = {
 let sharedSolver: Promise<Solver> | undefined
 async function defaultSolver(): Promise<Solver> {
   sharedSolver ??= import('@rere/solver-service').then((m) => {
-    const s = m.createInProcessSolver({ workers: 1 })
+    // as `rere api` runs it: quick sheets are solved in this thread after their first solve
+    const s = m.createInProcessSolver({ workers: 1, inlineMaxMs: 50 })
     // shared by every test app of this file; never closed by an app's close()
     return { ...s, close: async () => {} } as Solver
   })

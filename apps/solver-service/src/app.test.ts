@@ -59,7 +59,7 @@ const fake: Solver = {
 let ready = false
 const app = await buildSolverApp({
   solver: fake,
-  stats: () => ({ workers: 2, inFlight: 0, queued: 0, completed: 0 }),
+  stats: () => ({ workers: 2, inFlight: 0, queued: 0, completed: 0, inline: 0 }),
   bodyLimitBytes: 2048,
   logLevel: 'silent',
   isReady: () => ready,

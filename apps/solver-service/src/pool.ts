@@ -16,6 +16,9 @@ import {
 import { Piscina } from 'piscina'
 import { buildWorkerBundle, type WorkerBundle } from './bundle.ts'
 import type { SolverTask, TaskOutcome } from './task-types.ts'
+
+/** how many documents' solve times are remembered for `inlineMaxMs` (least recently used go) */
+const REMEMBERED_DOCS = 4096
 import { warmUpDocument } from './warmup-doc.ts'
 
 export interface InProcessSolverOptions {
@@ -29,6 +32,14 @@ export interface InProcessSolverOptions {
   /** called when a worker thread fails outside a task (e.g. cannot load); default: ignored,
    * the affected task is rejected and Piscina starts a new worker */
   onWorkerError?: (error: unknown) => void
+  /**
+   * Solve a document in the calling thread, without the hand-off to a worker, when the caller
+   * names it (`SolverCallOptions.docKey`) and its previous solve took at most this long [ms].
+   * A worker thread costs two thread hand-offs and two copies of the document and the reply,
+   * which for a small sheet take longer than the solve itself. The calling thread is blocked for
+   * the solve's duration, so keep this small; 0 (the default) turns it off.
+   */
+  inlineMaxMs?: number
 }
 
 export interface PoolStats {
@@ -36,6 +47,8 @@ export interface PoolStats {
   inFlight: number
   queued: number
   completed: number
+  /** solves run in the calling thread (see `inlineMaxMs`) */
+  inline: number
 }
 
 export interface InProcessSolver extends Solver {
@@ -48,11 +61,18 @@ export interface InProcessSolver extends Solver {
 export function createInProcessSolver(opts: InProcessSolverOptions = {}): InProcessSolver {
   const workers = Math.max(1, opts.workers ?? 1)
   const timeoutMs = opts.timeoutMs ?? 10_000
+  const inlineMaxMs = Math.max(0, opts.inlineMaxMs ?? 0)
   // The worker bundle is built once, when the pool starts; tasks wait for it.
   let bundle: WorkerBundle | undefined
   let piscina: Piscina | undefined
-  const poolReady: Promise<Piscina> = buildWorkerBundle().then((b) => {
+  /** the bundle's task function loaded into this thread, for inline solves */
+  let inlineTask: ((task: SolverTask) => TaskOutcome) | undefined
+  const poolReady: Promise<Piscina> = buildWorkerBundle().then(async (b) => {
     bundle = b
+    if (inlineMaxMs > 0) {
+      const mod = (await import(b.url)) as { default: (task: SolverTask) => TaskOutcome }
+      inlineTask = mod.default
+    }
     piscina = new Piscina({
       filename: b.url,
       minThreads: workers,
@@ -70,7 +90,44 @@ export function createInProcessSolver(opts: InProcessSolverOptions = {}): InProc
   poolReady.catch(() => undefined)
   let inFlight = 0
   let completed = 0
+  let inline = 0
   let closed = false
+  /** docKey -> how long its last solve took [ms], least recently used first */
+  const solveMs = new Map<string, number>()
+  function remember(key: string, ms: number) {
+    solveMs.delete(key)
+    solveMs.set(key, ms)
+    if (solveMs.size > REMEMBERED_DOCS) solveMs.delete(solveMs.keys().next().value!)
+  }
+
+  function outcomeValue<T>(outcome: TaskOutcome): T {
+    if (outcome.ok) return outcome.value as T
+    const { code, message, statusCode, details } = outcome.error
+    throw new AppError(code, message, { statusCode, details })
+  }
+
+  /** A solve in this thread: same task, same outcome as in a worker, no thread hand-off. */
+  function solveInline(
+    run: (task: SolverTask) => TaskOutcome,
+    task: SolverTask,
+    key: string,
+    callOpts: SolverCallOptions,
+  ): SolveReply {
+    if (callOpts.signal?.aborted)
+      throw new AppError('SOLVER_ABORTED', 'the request was cancelled', { statusCode: 499 })
+    inFlight++
+    inline++
+    const t0 = performance.now()
+    let outcome: TaskOutcome
+    try {
+      outcome = run(task)
+    } finally {
+      inFlight--
+      completed++
+    }
+    remember(key, performance.now() - t0)
+    return outcomeValue<SolveReply>(outcome)
+  }
   let catalogueCache: Promise<Catalogue> | undefined
   const envelopeCache = new Map<string, Promise<Envelope>>()
 
@@ -107,23 +164,27 @@ export function createInProcessSolver(opts: InProcessSolverOptions = {}): InProc
       inFlight--
       completed++
     }
-    if (outcome.ok) return outcome.value as T
-    const { code, message, statusCode, details } = outcome.error
-    throw new AppError(code, message, { statusCode, details })
+    return outcomeValue<T>(outcome)
   }
 
   const solver: InProcessSolver = {
     workers,
-    solve(doc, callOpts = {}) {
-      return run<SolveReply>(
-        {
-          op: 'solve',
-          doc,
-          fullState: callOpts.fullState ?? false,
-          deadlineMs: Date.now() + timeoutMs,
-        },
-        callOpts,
-      )
+    async solve(doc, callOpts = {}) {
+      const task: SolverTask = {
+        op: 'solve',
+        doc,
+        fullState: callOpts.fullState ?? false,
+        deadlineMs: Date.now() + timeoutMs,
+      }
+      const key = callOpts.docKey
+      if (key === undefined || inlineMaxMs === 0) return run<SolveReply>(task, callOpts)
+      const lastMs = solveMs.get(key)
+      if (inlineTask && !closed && lastMs !== undefined && lastMs <= inlineMaxMs)
+        return solveInline(inlineTask, task, key, callOpts)
+      const reply = await run<SolveReply>(task, callOpts)
+      // the solver's own time in the worker, without the hand-offs
+      if (typeof reply.timing?.totalMs === 'number') remember(key, reply.timing.totalMs)
+      return reply
     },
     buildState(doc, callOpts) {
       return run<SolvedProperty[]>({ op: 'buildState', doc }, callOpts)
@@ -149,12 +210,25 @@ export function createInProcessSolver(opts: InProcessSolverOptions = {}): InProc
       return hit
     },
     stats() {
-      return { workers, inFlight, queued: piscina?.queueSize ?? 0, completed }
+      return { workers, inFlight, queued: piscina?.queueSize ?? 0, completed, inline }
     },
     async warmUp() {
       const replies = await Promise.all(
         Array.from({ length: workers }, () => this.solve(warmUpDocument(), { fullState: true })),
       )
+      // the inline path's first solve loads the property data and compiles in this thread
+      await poolReady
+      if (inlineTask) {
+        const warm = outcomeValue<SolveReply>(
+          inlineTask({
+            op: 'solve',
+            doc: warmUpDocument(),
+            fullState: true,
+            deadlineMs: Date.now() + timeoutMs,
+          }),
+        )
+        replies.push(warm)
+      }
       const bad = replies.find((r) => r.status !== 'success')
       if (bad)
         throw new AppError('SOLVER_WARMUP_FAILED', `warm-up solve failed: ${bad.error?.message}`, {

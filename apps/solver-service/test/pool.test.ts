@@ -64,3 +64,83 @@ describe('in-process solver pool', () => {
     expect(err).toMatchObject({ code: 'SOLVER_ABORTED' })
   })
 })
+
+describe('inline solves (inlineMaxMs)', () => {
+  // generous limit: on a busy machine the pump sheet must still count as quick
+  let quick: InProcessSolver
+  beforeAll(async () => {
+    quick = createInProcessSolver({ workers: 1, timeoutMs: 10_000, inlineMaxMs: 50 })
+    await quick.warmUp()
+  }, 60_000)
+  afterAll(() => quick.close())
+
+  const withoutTiming = ({ timing: _t, ...r }: Record<string, unknown>) => r
+
+  it('solves a named document on a worker first, then in this thread, with the same reply', async () => {
+    const before = quick.stats()
+    const first = await quick.solve(warmUpDocument(), { fullState: true, docKey: 'pump:1' })
+    expect(quick.stats().inline).toBe(before.inline)
+    const second = await quick.solve(warmUpDocument(), { fullState: true, docKey: 'pump:1' })
+    expect(quick.stats().inline).toBe(before.inline + 1)
+    expect(quick.stats().completed).toBe(before.completed + 2)
+    expect(quick.stats().inFlight).toBe(0)
+    expect(second.status).toBe('success')
+    expect(withoutTiming(second as never)).toEqual(withoutTiming(first as never))
+    const pump = second.unitResults?.find((u) => u.type === 'pump')
+    expect(pump?.values.work_mechanical).toBeCloseTo(3707.55, 1)
+  })
+
+  it('never solves a document without a key in this thread', async () => {
+    const before = quick.stats().inline
+    for (let i = 0; i < 3; i++) expect((await quick.solve(warmUpDocument())).status).toBe('success')
+    expect(quick.stats().inline).toBe(before)
+  })
+
+  it('keeps slower documents on the workers', async () => {
+    const strict = createInProcessSolver({ workers: 1, inlineMaxMs: 1e-6 })
+    try {
+      for (let i = 0; i < 3; i++) await strict.solve(warmUpDocument(), { docKey: 'k' })
+      expect(strict.stats()).toMatchObject({ inline: 0, completed: 3 })
+    } finally {
+      await strict.close()
+    }
+  })
+
+  it('gives an unsolvable sheet the same error reply inline', async () => {
+    const doc = () => {
+      const d = warmUpDocument() as { unit_models: { ports: { outlet: { properties: object } } }[] }
+      d.unit_models[0].ports.outlet.properties = {}
+      return d
+    }
+    const before = quick.stats().inline
+    const a = await quick.solve(doc(), { docKey: 'bad:1' })
+    const b = await quick.solve(doc(), { docKey: 'bad:1' })
+    expect(quick.stats().inline).toBe(before + 1)
+    expect(a.status).toBe('error')
+    expect(b.error).toEqual(a.error)
+  })
+
+  it('a malformed document is rejected every time, on the workers', async () => {
+    const before = quick.stats().inline
+    for (let i = 0; i < 2; i++) {
+      const err = await quick
+        .solve({ unit_models: 'nope' }, { docKey: 'malformed' })
+        .catch((e) => e)
+      expect(err).toBeInstanceOf(AppError)
+      expect((err as AppError).statusCode).toBe(400)
+    }
+    expect(quick.stats().inline).toBe(before)
+  })
+
+  it('honours a caller abort before an inline solve', async () => {
+    await quick.solve(warmUpDocument(), { docKey: 'abort:1' })
+    const ac = new AbortController()
+    ac.abort()
+    const before = quick.stats().inline
+    const err = await quick
+      .solve(warmUpDocument(), { docKey: 'abort:1', signal: ac.signal })
+      .catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'SOLVER_ABORTED' })
+    expect(quick.stats().inline).toBe(before)
+  })
+})

@@ -148,6 +148,13 @@ export interface SolverCallOptions {
   signal?: AbortSignal
   /** return every port's full state and every unit's results */
   fullState?: boolean
+  /**
+   * Names the document's content: calls with the same key send the same document (the API uses
+   * user, flowsheet and version). An in-process adapter remembers what solving it cost and may
+   * solve a document known to be quick in the calling thread (SOLVER_INLINE_MAX_MS); others
+   * ignore it.
+   */
+  docKey?: string
 }
 
 export interface Solver {

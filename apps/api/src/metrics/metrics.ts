@@ -3,6 +3,7 @@
  *  - rere_http_requests_total{method,route,status} and rere_http_request_duration_seconds (histogram)
  *  - rere_solver_call_duration_seconds{op,outcome} (solve: outcome success|error|failed)
  *  - rere_db_pool_connections{state=total|idle|in_use|waiting}
+ *  - rere_solver_inline_solves_total (in-process solver: solves run in the API's thread)
  *  - the default process metrics of prom-client (event-loop lag `nodejs_eventloop_lag_*`, heap, GC)
  */
 import type { FastifyInstance } from 'fastify'
@@ -18,6 +19,8 @@ export interface ApiMetrics {
 
 export function createMetrics(opts: {
   poolStats?: () => { total: number; idle: number; waiting: number }
+  /** the in-process solver's count of solves run in this thread */
+  inlineSolves?: () => number
   defaultMetrics?: boolean
 }): ApiMetrics {
   const registry = new client.Registry()
@@ -58,6 +61,17 @@ export function createMetrics(opts: {
       this.set({ state: 'waiting' }, s.waiting)
     },
   })
+  const inlineSolves = opts.inlineSolves
+  if (inlineSolves)
+    new client.Counter({
+      name: 'rere_solver_inline_solves_total',
+      help: "Solves the in-process solver ran in the API's own thread (sheets known to solve quickly, SOLVER_INLINE_MAX_MS)",
+      registers: [registry],
+      collect() {
+        this.reset()
+        this.inc(inlineSolves())
+      },
+    })
   return { registry, httpRequests, httpDuration, solverDuration }
 }
 

@@ -296,7 +296,12 @@ export class SolveService {
     const doc = buildSolverDocument(sheet)
     let reply: SolveReply
     try {
-      reply = await this.solver.solve(doc, { ...callOpts(opts), fullState: true })
+      reply = await this.solver.solve(doc, {
+        ...callOpts(opts),
+        fullState: true,
+        // the same sheet at the same version builds the same document
+        docKey: `${sheet.flowsheet.id}:${sheet.flowsheet.version}`,
+      })
     } catch (e) {
       // a document the solver rejects as malformed is this sheet's problem, not a crash
       if (isAppError(e) && e.statusCode === 400) reply = rejected(e)

@@ -60,7 +60,7 @@ let url: string
 beforeAll(async () => {
   app = await buildSolverApp({
     solver: fake,
-    stats: () => ({ workers: 1, inFlight: 0, queued: 0, completed: 0 }),
+    stats: () => ({ workers: 1, inFlight: 0, queued: 0, completed: 0, inline: 0 }),
     logLevel: 'silent',
   })
   url = await app.listen({ port: 0, host: '127.0.0.1' })

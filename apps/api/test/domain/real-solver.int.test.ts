@@ -105,6 +105,43 @@ describe('with the real solver', () => {
     expect(vf.valueSI).toBe(0)
   })
 
+  it('solves a sheet known to be quick in its own thread, and an edited one on a worker first', async () => {
+    const f = await createPumpSheet(alice, 'inline pump')
+    const inline = async () => {
+      const m = await t.inject({ url: '/metrics' })
+      return Number(/^rere_solver_inline_solves_total (\d+)$/m.exec(m.body)?.[1] ?? NaN)
+    }
+    const solve = async () => {
+      const r = await alice.inject({
+        method: 'POST',
+        url: '/api/solve/idaes/',
+        payload: { flowsheet_id: f.id },
+      })
+      expect(r.statusCode, r.body).toBe(200)
+      return r.json() as SolveResult
+    }
+    const work = (r: SolveResult) => r.units[0].values.work_mechanical
+    const n0 = await inline()
+    expect(Number.isFinite(n0)).toBe(true)
+    const first = await solve() // on the worker: its time is not known yet
+    expect(await inline()).toBe(n0)
+    const second = await solve()
+    expect(await inline()).toBe(n0 + 1)
+    expect(work(second)).toBe(work(first))
+    expect(second.streams).toEqual(first.streams)
+    // a new version is a new document: the remembered sheet (old version) is solved inline, its
+    // run refused by the version check, and the reloaded sheet solved on a worker first
+    await ok(alice, 'PATCH', `/api/core/propertyinfo/${prop(f.pump, 'efficiency_pump').id}/`, {
+      value: 0.25,
+    })
+    const edited = await solve()
+    expect(await inline()).toBe(n0 + 2)
+    expect(work(edited) / work(first)).toBeCloseTo(2, 3) // half the efficiency
+    const again = await solve()
+    expect(await inline()).toBe(n0 + 3)
+    expect(work(again)).toBe(work(edited))
+  })
+
   it.each(CASES)('solves the imported %s.json to the values IDAES returned', async (name) => {
     const original = JSON.parse(readFileSync(`${DATA}/${name}.json`, 'utf8')) as Doc
     const solved = JSON.parse(readFileSync(`${DATA}/${name}_solved.json`, 'utf8')) as {

@@ -54,6 +54,7 @@ export async function runApi(
     solver = createInProcessSolver({
       workers: config.solverWorkers,
       timeoutMs: config.solverTimeoutMs,
+      inlineMaxMs: config.solverInlineMaxMs,
     })
   }
   const server = await startServer({
