@@ -11,6 +11,7 @@ const ALL = [
   '0004-inlet-end-properties',
   '0005-computed-from-runs',
   '0006-unit-lines',
+  '0007-run-compression',
 ]
 
 describe('openDatabase (PGlite)', () => {

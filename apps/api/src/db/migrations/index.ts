@@ -5,6 +5,7 @@ import * as m0003 from './0003-indexed-properties.ts'
 import * as m0004 from './0004-inlet-end-properties.ts'
 import * as m0005 from './0005-computed-from-runs.ts'
 import * as m0006 from './0006-unit-lines.ts'
+import * as m0007 from './0007-run-compression.ts'
 
 /** Every migration, in order (a static map: no filesystem scanning, works from any bundle). */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004-inlet-end-properties': m0004,
   '0005-computed-from-runs': m0005,
   '0006-unit-lines': m0006,
+  '0007-run-compression': m0007,
 }
