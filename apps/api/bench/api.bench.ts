@@ -10,6 +10,8 @@
  * The API runs as `rere api` in its own process (AUTH_MODE=local, LOG_LEVEL=warn, rate limits off,
  * SOLVER_WORKERS=1; quick sheets solved in the API's thread, SOLVER_INLINE_MAX_MS=2, the default). The
  * baseline row "workers only" solves the same sheet in a second API with SOLVER_INLINE_MAX_MS=0.
+ * For PostgreSQL the run also times sequential `select 1` round trips through PgBouncer (the floor
+ * under a request that reads the database once).
  * Run:  node --import tsx apps/api/bench/api.bench.ts [--duration 5] [--db pglite,pgbouncer] [--no-baseline]
  *   env: PGBOUNCER_URL (default postgres://postgres@127.0.0.1:6432/test), DATABASE_URL (direct, for
  *   creating the scratch database and migrations; default postgres://postgres@127.0.0.1:5432/test).
@@ -170,6 +172,33 @@ async function twentyUnitSheet(api: ApiClient): Promise<number> {
   return sheet.id
 }
 
+/** Sequential `select 1` round trips over one node-postgres connection, for DURATION seconds. */
+async function roundTrips(url: string): Promise<WrkResult> {
+  const c = new pg.Client({ connectionString: url })
+  await c.connect()
+  try {
+    for (let i = 0; i < 200; i++) await c.query('select 1')
+    const times: number[] = []
+    const end = performance.now() + DURATION * 1000
+    while (performance.now() < end) {
+      const t = performance.now()
+      await c.query('select 1')
+      times.push(performance.now() - t)
+    }
+    times.sort((a, b) => a - b)
+    const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]
+    return {
+      rps: times.length / DURATION,
+      p50: at(0.5),
+      p99: at(0.99),
+      errors: 0,
+      requests: times.length,
+    }
+  } finally {
+    await c.end()
+  }
+}
+
 async function scratchPostgres(): Promise<{ url: string; direct: string }> {
   const direct = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
   const bouncer = process.env.PGBOUNCER_URL ?? 'postgres://postgres@127.0.0.1:6432/test'
@@ -282,6 +311,14 @@ async function benchDb(db: 'pglite' | 'pgbouncer', rows: Row[]) {
   for (const c of [api.child, bareSrv.child]) {
     c.kill('SIGTERM')
     await new Promise((r) => c.once('exit', r))
+  }
+  if (db === 'pgbouncer') {
+    // the floor under every PostgreSQL-backed request: one round trip through PgBouncer
+    const r = await roundTrips(env.DATABASE_URL)
+    rows.push({ db, target: 'select 1 via PgBouncer (pg client)', mode: 'sequential c1', r })
+    console.error(
+      `  select 1 round trip           sequential c1  ${r.rps.toFixed(0).padStart(7)} rps  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms`,
+    )
   }
   if (!args['no-baseline']) {
     // the same solve with every solve on the worker thread (SOLVER_INLINE_MAX_MS=0), as before

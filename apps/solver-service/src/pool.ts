@@ -111,6 +111,7 @@ export function createInProcessSolver(opts: InProcessSolverOptions = {}): InProc
     run: (task: SolverTask) => TaskOutcome,
     task: SolverTask,
     key: string,
+    lastMs: number,
     callOpts: SolverCallOptions,
   ): SolveReply {
     if (callOpts.signal?.aborted)
@@ -118,7 +119,6 @@ export function createInProcessSolver(opts: InProcessSolverOptions = {}): InProc
     inFlight++
     inline++
     const t0 = performance.now()
-    const cpu0 = process.cpuUsage()
     let outcome: TaskOutcome
     try {
       outcome = run(task)
@@ -126,10 +126,12 @@ export function createInProcessSolver(opts: InProcessSolverOptions = {}): InProc
       inFlight--
       completed++
     }
-    // the solve's cost: wall time counts time the thread was preempted (a busy machine), the
-    // process's CPU time counts other threads' work meanwhile; each overstates, never understates
-    const cpu = process.cpuUsage(cpu0)
-    remember(key, Math.min(performance.now() - t0, (cpu.user + cpu.system) / 1000))
+    // Wall time overstates a solve the machine preempted; one such solve at most doubles what
+    // is remembered, so a busy machine does not send a quick sheet back to the workers, while
+    // one that really became slow (a cold cache in this thread) leaves after a few solves.
+    // (CPU time would not overstate, but process.cpuUsage() costs more than the solve on some
+    // virtual machines.)
+    remember(key, Math.min(performance.now() - t0, 2 * lastMs))
     return outcomeValue<SolveReply>(outcome)
   }
   let catalogueCache: Promise<Catalogue> | undefined
@@ -184,7 +186,7 @@ export function createInProcessSolver(opts: InProcessSolverOptions = {}): InProc
       if (key === undefined || inlineMaxMs === 0) return run<SolveReply>(task, callOpts)
       const lastMs = solveMs.get(key)
       if (inlineTask && !closed && lastMs !== undefined && lastMs <= inlineMaxMs)
-        return solveInline(inlineTask, task, key, callOpts)
+        return solveInline(inlineTask, task, key, lastMs, callOpts)
       const reply = await run<SolveReply>(task, callOpts)
       // the solver's own time in the worker, without the hand-offs
       if (typeof reply.timing?.totalMs === 'number') remember(key, reply.timing.totalMs)
