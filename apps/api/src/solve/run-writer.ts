@@ -218,40 +218,42 @@ export class RunWriter {
 
   async #statement(batch: Pending[]): Promise<RunOutcome[]> {
     if (batch.length === 1) return [await this.#single(batch[0].row)]
-    // the batch as one JSON array, each run's serialised reply spliced in as it is
-    const runs = `[${batch
-      .map(({ row: r }, i) => {
-        const meta = JSON.stringify({
-          ord: i,
-          fs: r.flowsheetId,
-          uid: r.userId,
-          ver: r.version,
-          rv: r.requireVersion,
-          status: r.status,
-          timing: r.timing,
-          error: r.error ?? null,
-          solver: r.solverVersion,
-          pkg: r.packageVersion ?? {},
-          computed: r.computed,
-        })
-        return `${meta.slice(0, -1)},"result":${r.resultJson}}`
-      })
-      .join(',')}]`
+    // the runs' small fields as one JSON array; each serialised reply is a parameter of its own
+    const runs = JSON.stringify(
+      batch.map(({ row: r }, i) => ({
+        ord: i,
+        fs: r.flowsheetId,
+        uid: r.userId,
+        ver: r.version,
+        rv: r.requireVersion,
+        status: r.status,
+        timing: r.timing,
+        error: r.error ?? null,
+        solver: r.solverVersion,
+        pkg: r.packageVersion ?? {},
+        computed: r.computed,
+      })),
+    )
+    const results = sql.join(
+      batch.map(({ row }, i) => sql`(${sql.lit(i)}, ${row.resultJson}::json)`),
+    )
     // One statement (atomic, one round trip): the runs whose sheet is still the caller's (and at
-    // the solved version when asked) get ids and are inserted. The batch is read by
-    // json_to_recordset (parsed once; the reply stays text for the json column). The commit
-    // does not wait for the WAL flush (synchronous_commit off for this transaction only, no
-    // session state): a crash can lose the last fraction of a second of solve runs, never
-    // corrupt them.
+    // the solved version when asked) get ids and are inserted. The small fields are read by
+    // json_to_recordset; the replies, a few KiB each, arrive as separate json parameters, so
+    // PostgreSQL reads each once (inside the array it would validate it as a parameter, then
+    // parse it again). The commit does not wait for the WAL flush (synchronous_commit off for
+    // this transaction only, no session state): a crash can lose the last fraction of a second
+    // of solve runs, never corrupt them.
     const r = await sql<{ ord: number; id: string | null; sheet: boolean }>`
       with v as materialized (
-        select i.*, f.id is not null as sheet,
+        select i.*, res.result, f.id is not null as sheet,
           case when f.id is not null and (not i.rv or f.version = i.ver)
             then nextval('solve_runs_id_seq'::regclass) end as id,
           set_config('synchronous_commit', 'off', true) as cfg
         from json_to_recordset(${runs}::json) as i(ord int, fs bigint, uid bigint, ver int,
-          rv boolean, status text, timing jsonb, error jsonb, result json, solver text, pkg jsonb,
+          rv boolean, status text, timing jsonb, error jsonb, solver text, pkg jsonb,
           computed jsonb)
+        join (values ${results}) as res(ord, result) on res.ord = i.ord
         left join flowsheets f on f.id = i.fs and f.owner_id = i.uid
       ), ins as (
         insert into solve_runs (id, flowsheet_id, user_id, status, flowsheet_version, timing,
