@@ -24,6 +24,7 @@ describe('loadApiConfig', () => {
     expect(c.authMode).toBe('local')
     expect(c.bodyLimitBytes).toBe(2 * 1024 * 1024)
     expect(c.solverWorkers).toBeGreaterThanOrEqual(1)
+    expect(c.solverInlineMaxMs).toBe(2)
     expect(c.rateLimitMax).toBe(120_000)
     expect(c.rateLimitSolveMax).toBe(60_000)
   })
@@ -50,6 +51,13 @@ describe('loadApiConfig', () => {
     } catch (e) {
       expect((e as Error).message).toContain('PORT=70000: must be a whole number from 0 to 65535')
     }
+  })
+
+  it('reads SOLVER_INLINE_MAX_MS as a number of milliseconds from 0 to 100', () => {
+    expect(loadApiConfig({ SOLVER_INLINE_MAX_MS: '0' }).solverInlineMaxMs).toBe(0)
+    expect(loadApiConfig({ SOLVER_INLINE_MAX_MS: ' 1.5 ' }).solverInlineMaxMs).toBe(1.5)
+    for (const v of ['-1', 'fast', '1e3', '101', '.5'])
+      expect(issues({ SOLVER_INLINE_MAX_MS: v })).toEqual([`SOLVER_INLINE_MAX_MS=${v}`])
   })
 
   it('refuses local mode on a non-loopback host unless AUTH_LOCAL_ALLOW_REMOTE=true', () => {
