@@ -16,10 +16,10 @@ import {
 import { Piscina } from 'piscina'
 import { buildWorkerBundle, type WorkerBundle } from './bundle.ts'
 import type { SolverTask, TaskOutcome } from './task-types.ts'
+import { warmUpDocument } from './warmup-doc.ts'
 
 /** how many documents' solve times are remembered for `inlineMaxMs` (least recently used go) */
 const REMEMBERED_DOCS = 4096
-import { warmUpDocument } from './warmup-doc.ts'
 
 export interface InProcessSolverOptions {
   /** worker threads (default 1) */
