@@ -268,11 +268,15 @@ async function benchDb(db: 'pglite' | 'pgbouncer', rows: Row[]) {
   const headerLua = token ? `wrk.headers["Authorization"] = "Bearer ${token}"\n` : ''
   const getScript = join(work, 'get.lua')
   writeFileSync(getScript, headerLua)
-  const solveScript = join(work, 'solve.lua')
-  writeFileSync(
-    solveScript,
-    `${headerLua}wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = '{"flowsheet_id":${pump.id}}'\n`,
-  )
+  /** a wrk script that POSTs a solve of sheet `id` */
+  const solveScript = (name: string, id: number) => {
+    const file = join(work, name)
+    writeFileSync(
+      file,
+      `${headerLua}wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = '{"flowsheet_id":${id}}'\n`,
+    )
+    return file
+  }
   const check = await fetch(`${api.url}/api/solve/idaes/`, {
     method: 'POST',
     headers: {
@@ -291,34 +295,32 @@ async function benchDb(db: 'pglite' | 'pgbouncer', rows: Row[]) {
     ['bare node http (fixed JSON)', bareSrv.url + '/', getScript],
     ['GET unitops, 1 pump', listPump, getScript],
     ['GET unitops, 20 units', list20, getScript],
-    ['POST solve, pump', `${api.url}/api/solve/idaes/`, solveScript],
+    ['POST solve, pump', `${api.url}/api/solve/idaes/`, solveScript('solve.lua', pump.id)],
   ]
   const modes: [string, { connections: number; close?: boolean }][] = [
     ['keep-alive c16', { connections: 16 }],
     ['keep-alive c1', { connections: 1 }],
     ['new conn c16', { connections: 16, close: true }],
   ]
-  for (const [target, url, script] of targets) {
-    await wrk(url, { connections: 16, script, duration: 1 }) // warm
-    for (const [mode, o] of modes) {
-      const r = await wrk(url, { ...o, script })
-      rows.push({ db, target, mode, r })
-      console.error(
-        `  ${target.padEnd(28)} ${mode.padEnd(15)} ${r.rps.toFixed(0).padStart(7)} rps  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms${r.errors ? `  errors ${r.errors}` : ''}`,
-      )
-    }
+  const row = (target: string, mode: string, r: WrkResult) => {
+    rows.push({ db, target, mode, r })
+    console.error(
+      `  ${target.padEnd(30)} ${mode.padEnd(15)} ${r.rps.toFixed(0).padStart(7)} rps  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms${r.errors ? `  errors ${r.errors}` : ''}`,
+    )
   }
+  /** one warm-up second, then every connection mode */
+  const measure = async (target: string, url: string, script: string) => {
+    await wrk(url, { connections: 16, script, duration: 1 })
+    for (const [mode, o] of modes) row(target, mode, await wrk(url, { ...o, script }))
+  }
+  for (const [target, url, script] of targets) await measure(target, url, script)
   for (const c of [api.child, bareSrv.child]) {
     c.kill('SIGTERM')
     await new Promise((r) => c.once('exit', r))
   }
   if (db === 'pgbouncer') {
     // the floor under every PostgreSQL-backed request: one round trip through PgBouncer
-    const r = await roundTrips(env.DATABASE_URL)
-    rows.push({ db, target: 'select 1 via PgBouncer (pg client)', mode: 'sequential c1', r })
-    console.error(
-      `  select 1 round trip           sequential c1  ${r.rps.toFixed(0).padStart(7)} rps  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms`,
-    )
+    row('select 1 via PgBouncer (pg client)', 'sequential c1', await roundTrips(env.DATABASE_URL))
   }
   if (!args['no-baseline']) {
     // the same solve with every solve on the worker thread (SOLVER_INLINE_MAX_MS=0), as before
@@ -330,21 +332,11 @@ async function benchDb(db: 'pglite' | 'pgbouncer', rows: Row[]) {
     })
     await waitReady(base.url, base.child)
     const basePump = await createPumpFixture(new ApiClient(base.url, token), 'bench-pump-workers')
-    const script = join(work, 'solve-workers.lua')
-    writeFileSync(
-      script,
-      `${headerLua}wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = '{"flowsheet_id":${basePump.id}}'\n`,
+    await measure(
+      'POST solve, pump, workers only',
+      `${base.url}/api/solve/idaes/`,
+      solveScript('solve-workers.lua', basePump.id),
     )
-    const target = 'POST solve, pump, workers only'
-    const url = `${base.url}/api/solve/idaes/`
-    await wrk(url, { connections: 16, script, duration: 1 })
-    for (const [mode, o] of modes) {
-      const r = await wrk(url, { ...o, script })
-      rows.push({ db, target, mode, r })
-      console.error(
-        `  ${target.padEnd(28)} ${mode.padEnd(15)} ${r.rps.toFixed(0).padStart(7)} rps  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms${r.errors ? `  errors ${r.errors}` : ''}`,
-      )
-    }
     base.child.kill('SIGTERM')
     await new Promise((r) => base.child.once('exit', r))
   }

@@ -58,6 +58,9 @@ export interface InProcessSolver extends Solver {
   warmUp(): Promise<void>
 }
 
+const aborted = (cause?: unknown) =>
+  new AppError('SOLVER_ABORTED', 'the request was cancelled', { statusCode: 499, cause })
+
 export function createInProcessSolver(opts: InProcessSolverOptions = {}): InProcessSolver {
   const workers = Math.max(1, opts.workers ?? 1)
   const timeoutMs = opts.timeoutMs ?? 10_000
@@ -114,8 +117,7 @@ export function createInProcessSolver(opts: InProcessSolverOptions = {}): InProc
     lastMs: number,
     callOpts: SolverCallOptions,
   ): SolveReply {
-    if (callOpts.signal?.aborted)
-      throw new AppError('SOLVER_ABORTED', 'the request was cancelled', { statusCode: 499 })
+    if (callOpts.signal?.aborted) throw aborted()
     inFlight++
     inline++
     const t0 = performance.now()
@@ -154,11 +156,7 @@ export function createInProcessSolver(opts: InProcessSolverOptions = {}): InProc
           details: { timeoutMs },
           cause: e,
         })
-      if (callOpts.signal?.aborted)
-        throw new AppError('SOLVER_ABORTED', 'the request was cancelled', {
-          statusCode: 499,
-          cause: e,
-        })
+      if (callOpts.signal?.aborted) throw aborted(e)
       const msg = e instanceof Error ? e.message : String(e)
       if (/queue is at limit/i.test(msg))
         throw new AppError('SOLVER_BUSY', 'every solver worker is busy and the queue is full', {
