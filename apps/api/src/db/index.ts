@@ -12,9 +12,9 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely, Migrator, PostgresDialect, sql, type MigrationProvider } from 'kysely'
-import { PGliteDialect } from 'kysely-pglite-dialect'
 import { LocalWrites } from './local-writes.ts'
 import pg from 'pg'
+import { PGliteWire } from './pglite-wire.ts'
 import { migrations } from './migrations/index.ts'
 import type { DB } from './schema.ts'
 
@@ -120,9 +120,18 @@ async function openPglite(dataDir?: string): Promise<Database> {
   if (dataDir) await mkdir(dataDir, { recursive: true })
   const client = new PGlite(dataDir)
   await client.waitReady
-  // PGlite has one connection; the dialect queues the others
+  const version = await client.query<{ server_version: string }>('show server_version')
+  // node-postgres drives PGlite through its wire protocol, in this process (pglite-wire.ts).
+  // PGlite has one session, so one connection, kept open; the pool queues the other queries.
+  const pool = new pg.Pool({
+    max: 1,
+    idleTimeoutMillis: 0,
+    types: pgTypes,
+    stream: () => new PGliteWire(client, version.rows[0]?.server_version),
+  })
+  pool.on('error', () => {})
   const localWrites = new LocalWrites()
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(client), plugins: [localWrites] })
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [localWrites] })
   let closed = false
   const close = async () => {
     if (closed) return
@@ -139,7 +148,7 @@ async function openPglite(dataDir?: string): Promise<Database> {
     async ping() {
       await sql`select 1`.execute(db)
     },
-    poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close,
     async dumpTo(file: string) {
       const blob = await client.dumpDataDir('gzip')

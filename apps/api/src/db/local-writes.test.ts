@@ -1,8 +1,9 @@
 import { PGlite } from '@electric-sql/pglite'
-import { Kysely, sql, type Generated } from 'kysely'
-import { PGliteDialect } from 'kysely-pglite-dialect'
+import { Kysely, PostgresDialect, sql, type Generated } from 'kysely'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LocalWrites } from './local-writes.ts'
+import { PGliteWire } from './pglite-wire.ts'
 
 interface T {
   t: { id: Generated<number>; v: string }
@@ -13,11 +14,13 @@ let db: Kysely<T>
 const writes = new LocalWrites()
 beforeAll(async () => {
   client = new PGlite()
-  db = new Kysely<T>({ dialect: new PGliteDialect(client), plugins: [writes] })
+  const pool = new pg.Pool({ max: 1, stream: () => new PGliteWire(client) })
+  db = new Kysely<T>({ dialect: new PostgresDialect({ pool }), plugins: [writes] })
   await sql`create table t (id serial primary key, v text not null)`.execute(db)
 })
 afterAll(async () => {
   await db.destroy()
+  await client.close()
 })
 
 /** The epoch change a statement causes. */
