@@ -57,9 +57,10 @@ export async function domainRoutes(app: FastifyInstance, deps: DomainDeps): Prom
   const catalogue = new CatalogueService(deps.solver)
   const flowsheets = new FlowsheetService(db, keep)
   const io = new ImportExportService(db, flowsheets, catalogue)
-  const solve = new SolveService(db, deps.solver, keep, (e) =>
-    app.log.error({ err: e }, 'pruning old solve runs failed'),
-  )
+  const solve = new SolveService(db, deps.solver, keep, {
+    onPruneError: (e) => app.log.error({ err: e }, 'pruning old solve runs failed'),
+    embedded: deps.database.kind === 'pglite',
+  })
   // runs still queued are stored (and old ones pruned) before the database closes
   app.addHook('onClose', () => solve.close())
   await flowsheetRoutes(app, { flowsheets, io, solve })

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../db/index.ts'
@@ -130,5 +131,35 @@ describe('RunWriter', () => {
       .orderBy('id', 'desc')
       .execute()
     expect(listed.map((r) => r.id)).toEqual(want)
+  })
+
+  it('vacuums after enough pruned runs, so the table stops growing (PGlite has no autovacuum)', async () => {
+    const size = async () =>
+      Number(
+        (
+          await sql<{ n: string }>`select pg_total_relation_size('solve_runs') as n`.execute(
+            database.db,
+          )
+        ).rows[0].n,
+      )
+    // replies that do not compress, as the table would hold them
+    const reply = () => JSON.stringify({ streams: randomBytes(4500).toString('base64') })
+    async function cycles(vacuumEvery: number) {
+      const writer = new RunWriter(database.db, 3, { pruneEveryMs: 60_000, vacuumEvery })
+      const sizes: number[] = []
+      for (let c = 0; c < 5; c++) {
+        for (let i = 0; i < 60; i++) await writer.write(row({ resultJson: reply() }))
+        await writer.prune()
+        sizes.push(await size())
+      }
+      await writer.close()
+      return sizes
+    }
+    const kept = await cycles(50)
+    // the space of pruned runs is reused: no growth after the first cycles
+    expect(kept[4]).toBeLessThanOrEqual(kept[1] * 1.1)
+    // without the vacuum every cycle adds its pruned runs to the table
+    const grown = await cycles(0)
+    expect(grown[4]).toBeGreaterThan(kept[4] + 3 * 60 * 1000)
   })
 })

@@ -9,7 +9,8 @@
  *
  * Older runs are deleted in the background (a sheet's runs beyond `keep`, except its newest
  * successful run), by one statement for every sheet solved since the last prune, at most every
- * `pruneEveryMs`. Readers never see the extra runs meanwhile: the run history lists only the
+ * `pruneEveryMs` (and, where asked, a `vacuum` of the table every `vacuumEvery` pruned runs).
+ * Readers never see the extra runs meanwhile: the run history lists only the
  * runs that pruning keeps (see `keptRunsFilter`).
  */
 import { sql, type RawBuilder } from 'kysely'
@@ -53,6 +54,8 @@ export class RunWriter {
   #dirty = new Set<number>()
   #pruneTimer: NodeJS.Timeout | undefined
   #pruning: Promise<void> | undefined
+  /** runs deleted since the last vacuum */
+  #deleted = 0
 
   /**
    * @param keep runs kept per flowsheet (plus its newest successful run when that is older)
@@ -60,6 +63,8 @@ export class RunWriter {
    * @param opts.maxWaitMs how long a run may wait for the solves under way to join its batch
    * @param opts.pruneEveryMs delay between a stored run and the prune that follows it
    * @param opts.onError where a failed background prune is reported (the next one retries it)
+   * @param opts.vacuumEvery vacuum solve_runs after this many runs were pruned (for a database
+   *   without autovacuum: PGlite has none, so its pruned runs' space is never reused otherwise)
    */
   constructor(
     private readonly db: Db,
@@ -69,6 +74,7 @@ export class RunWriter {
       maxWaitMs?: number
       pruneEveryMs?: number
       onError?: (e: unknown) => void
+      vacuumEvery?: number
     } = {},
   ) {}
 
@@ -180,12 +186,20 @@ export class RunWriter {
       where d.flowsheet_id = k.fs and d.id < k.cutoff and d.id <> coalesce(k.ok, 0)`
       .execute(this.db)
       .then(
-        () => undefined,
+        async (r) => {
+          this.#deleted += Number(r.numAffectedRows ?? 0)
+          const every = this.opts.vacuumEvery ?? 0
+          if (every > 0 && this.#deleted >= every) {
+            this.#deleted = 0
+            await sql`vacuum solve_runs`.execute(this.db)
+          }
+        },
         (e: unknown) => {
           for (const id of sheets) this.#dirty.add(id)
           this.opts.onError?.(e)
         },
       )
+      .catch((e: unknown) => this.opts.onError?.(e))
       .finally(() => {
         this.#pruning = undefined
         this.#schedulePrune()

@@ -216,9 +216,17 @@ export class SolveService {
     private readonly db: Kysely<DB>,
     private readonly solver: Solver,
     runsKept: number,
-    onPruneError?: (e: unknown) => void,
+    opts: {
+      onPruneError?: (e: unknown) => void
+      /** the embedded database (PGlite), which has no autovacuum */
+      embedded?: boolean
+    } = {},
   ) {
-    this.runs = new RunWriter(db, runsKept, onPruneError ? { onError: onPruneError } : {})
+    this.runs = new RunWriter(db, runsKept, {
+      ...(opts.onPruneError ? { onError: opts.onPruneError } : {}),
+      // pruned runs' space is made reusable every 1000 runs (a vacuum of a few ms)
+      ...(opts.embedded ? { vacuumEvery: 1000 } : {}),
+    })
   }
 
   /** Store the runs still queued and prune old ones. */
