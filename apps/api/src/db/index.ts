@@ -15,6 +15,7 @@ import { Kysely, Migrator, PostgresDialect, sql, type MigrationProvider } from '
 import { LocalWrites } from './local-writes.ts'
 import pg from 'pg'
 import { PGliteWire } from './pglite-wire.ts'
+import { PGliteHost } from './pglite-host.ts'
 import { migrations } from './migrations/index.ts'
 import type { DB } from './schema.ts'
 
@@ -118,16 +119,15 @@ async function openPostgres(opts: OpenDatabaseOptions): Promise<Database> {
 
 async function openPglite(dataDir?: string): Promise<Database> {
   if (dataDir) await mkdir(dataDir, { recursive: true })
-  const client = new PGlite(dataDir)
-  await client.waitReady
-  const version = await client.query<{ server_version: string }>('show server_version')
-  // node-postgres drives PGlite through its wire protocol, in this process (pglite-wire.ts).
-  // PGlite has one session, so one connection, kept open; the pool queues the other queries.
+  // PGlite runs on a thread of its own (pglite-host.ts); node-postgres drives it through its
+  // wire protocol (pglite-wire.ts). PGlite has one session, so one connection, kept open; the
+  // pool queues the other queries.
+  const host = await PGliteHost.start(dataDir)
   const pool = new pg.Pool({
     max: 1,
     idleTimeoutMillis: 0,
     types: pgTypes,
-    stream: () => new PGliteWire(client, version.rows[0]?.server_version),
+    stream: () => new PGliteWire(host),
   })
   pool.on('error', () => {})
   const localWrites = new LocalWrites()
@@ -137,7 +137,7 @@ async function openPglite(dataDir?: string): Promise<Database> {
     if (closed) return
     closed = true
     await db.destroy()
-    if (!client.closed) await client.close()
+    await host.close()
   }
   return {
     db,
@@ -151,8 +151,7 @@ async function openPglite(dataDir?: string): Promise<Database> {
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close,
     async dumpTo(file: string) {
-      const blob = await client.dumpDataDir('gzip')
-      await writeFile(file, Buffer.from(await blob.arrayBuffer()))
+      await writeFile(file, await host.dump())
     },
     async loadFrom(file: string) {
       const bytes = await readFile(file)

@@ -1,26 +1,26 @@
-import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql, type Generated } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LocalWrites } from './local-writes.ts'
+import { PGliteHost } from './pglite-host.ts'
 import { PGliteWire } from './pglite-wire.ts'
 
 interface T {
   t: { id: Generated<number>; v: string }
 }
 
-let client: PGlite
+let host: PGliteHost
 let db: Kysely<T>
 const writes = new LocalWrites()
 beforeAll(async () => {
-  client = new PGlite()
-  const pool = new pg.Pool({ max: 1, stream: () => new PGliteWire(client) })
+  host = await PGliteHost.start()
+  const pool = new pg.Pool({ max: 1, stream: () => new PGliteWire(host) })
   db = new Kysely<T>({ dialect: new PostgresDialect({ pool }), plugins: [writes] })
   await sql`create table t (id serial primary key, v text not null)`.execute(db)
 })
 afterAll(async () => {
   await db.destroy()
-  await client.close()
+  await host.close()
 })
 
 /** The epoch change a statement causes. */

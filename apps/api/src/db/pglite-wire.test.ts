@@ -1,18 +1,18 @@
-import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PGliteHost } from './pglite-host.ts'
 import { PGliteWire } from './pglite-wire.ts'
 
-let pglite: PGlite
+let host: PGliteHost
 let pool: pg.Pool
 beforeAll(async () => {
-  pglite = new PGlite()
-  await pglite.exec('create table t (id int primary key, v text, j json)')
-  pool = new pg.Pool({ max: 1, stream: () => new PGliteWire(pglite, '17.5') })
+  host = await PGliteHost.start()
+  pool = new pg.Pool({ max: 1, stream: () => new PGliteWire(host) })
+  await pool.query('create table t (id int primary key, v text, j json)')
 })
 afterAll(async () => {
   await pool.end()
-  await pglite.close()
+  await host.close()
 })
 
 describe('node-postgres over PGlite (PGliteWire)', () => {
@@ -95,15 +95,33 @@ describe('node-postgres over PGlite (PGliteWire)', () => {
   })
 
   it('rolls back a transaction left open by a connection that ends', async () => {
-    const solo = new pg.Client({ stream: () => new PGliteWire(pglite) })
+    await pool.end()
+    const solo = new pg.Client({ stream: () => new PGliteWire(host) })
     await solo.connect()
     await solo.query('begin')
     await solo.query('insert into t (id, v) values (3, $1)', ['abandoned'])
-    expect(pglite.isInTransaction()).toBe(true)
     await solo.end()
-    expect(pglite.isInTransaction()).toBe(false)
+    // one session: had the transaction stayed open, the next connection would see the row
+    pool = new pg.Pool({ max: 1, stream: () => new PGliteWire(host) })
     expect((await pool.query('select count(*)::int as n from t where id = 3')).rows).toEqual([
       { n: 0 },
     ])
+  })
+
+  it('answers an SSL request with N and then starts as usual', async () => {
+    const ssl = new pg.Client({
+      stream: () => new PGliteWire(host),
+      ssl: { rejectUnauthorized: false },
+    })
+    await expect(ssl.connect()).rejects.toThrow(/does not support SSL/)
+  })
+
+  it('fails the queries of a connection whose database thread has gone, without hanging', async () => {
+    const gone = await PGliteHost.start()
+    const p = new pg.Pool({ max: 1, stream: () => new PGliteWire(gone) })
+    expect((await p.query('select 1 as x')).rows).toEqual([{ x: 1 }])
+    await gone.close()
+    await expect(p.query('select 1 as x')).rejects.toThrow()
+    await p.end().catch(() => undefined)
   })
 })

@@ -1,7 +1,8 @@
 /**
  * node-postgres over the embedded PGlite, in this process: a Duplex that node-postgres takes as
  * its socket (`stream` option) and that hands the frontend's protocol messages to PGlite's own
- * wire-protocol entry (`execProtocolRaw`), returning PGlite's replies as the server's bytes.
+ * wire-protocol entry (`execProtocolRaw`, on the database's thread: pglite-host.ts and
+ * pglite-worker.mjs), returning PGlite's replies as the server's bytes.
  *
  * So the embedded database is driven by the same driver, type parsers and Kysely dialect as
  * PostgreSQL, and a statement costs PGlite one call per protocol message with none of the
@@ -13,27 +14,20 @@
  * - the startup exchange: PGlite has one session, already open; the Duplex answers the
  *   StartupMessage itself (AuthenticationOk, the usual ParameterStatus values,
  *   ReadyForQuery) and SSLRequest with 'N';
- * - PGlite takes one message per call (several in one buffer lose the ReadyForQuery after an
- *   error), so messages are cut out of the byte stream and handed over one by one;
- * - after an error in an extended-query message PGlite answers ReadyForQuery at once, and again
- *   at the Sync: only Sync and simple Query may produce ReadyForQuery, so the early one is
- *   dropped (otherwise the client would pair the next statement's reply with this one);
+ * - the messages a statement writes in one go (Parse, Bind, Describe, Execute, Sync) cross to
+ *   the database's thread together; there PGlite takes them one by one (see pglite-worker.mjs);
  * - Terminate ends this stream, not PGlite's session, which the next connection reuses. A
  *   connection that ends inside a transaction has it rolled back first.
  *
  * PGlite has one session: use one connection at a time (a pool of one).
  */
 import { Duplex } from 'node:stream'
-import type { PGlite } from '@electric-sql/pglite'
 
 const SSL_REQUEST = 80877103
 const GSSENC_REQUEST = 80877104
 const PROTOCOL_3 = 196608
-/** message types: Sync, Query, Terminate, ReadyForQuery */
-const SYNC = 0x53
-const QUERY = 0x51
+/** message type of Terminate */
 const TERMINATE = 0x58
-const READY = 0x5a
 
 function message(type: string, body: Buffer): Buffer {
   const head = Buffer.alloc(5)
@@ -67,27 +61,20 @@ function startupReply(serverVersion: string): Buffer {
   ])
 }
 
-/** `bytes` without its ReadyForQuery messages. */
-function withoutReady(bytes: Buffer): Buffer {
-  const kept: Buffer[] = []
-  for (let at = 0; at + 5 <= bytes.length;) {
-    const end = at + 1 + bytes.readInt32BE(at + 1)
-    if (bytes[at] !== READY) kept.push(bytes.subarray(at, end))
-    at = end
-  }
-  return kept.length === 1 ? kept[0] : Buffer.concat(kept)
+/** What the wire needs of the database's thread (PGliteHost). */
+export interface WireHost {
+  serverVersion: string
+  run(bytes: Uint8Array): Promise<Uint8Array>
+  endSession(): Promise<void>
 }
 
 export class PGliteWire extends Duplex {
-  #pending: Buffer = Buffer.alloc(0)
+  #pending: Buffer[] = []
   #started = false
   #ended = false
-  #ready = false
+  #draining = false
 
-  constructor(
-    private readonly pglite: PGlite,
-    private readonly serverVersion = '17',
-  ) {
+  constructor(private readonly host: WireHost) {
     super()
   }
 
@@ -112,8 +99,13 @@ export class PGliteWire extends Duplex {
   override _read(): void {}
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (e?: Error | null) => void) {
-    this.#pending = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk])
-    this.#drain().then(() => done(), done)
+    // taken at once: what the client writes in one go (a whole statement) leaves together
+    this.#pending.push(chunk)
+    if (!this.#draining) {
+      this.#draining = true
+      queueMicrotask(() => void this.#drain())
+    }
+    done()
   }
 
   override _final(done: (e?: Error | null) => void) {
@@ -131,66 +123,66 @@ export class PGliteWire extends Duplex {
     if (this.#ended) return
     this.#ended = true
     // the session outlives this connection: leave it idle for the next one
-    if (this.#started && !this.pglite.closed && this.pglite.isInTransaction())
-      await this.pglite.exec('rollback')
+    if (this.#started) await this.host.endSession()
     this.push(null)
   }
 
-  /** Hand every complete message in `#pending` to PGlite, in order. */
+  /**
+   * Send what was written, in order, one batch at a time (writes made while a batch is out go
+   * with the next; the loop runs until nothing complete is left).
+   */
   async #drain() {
-    if (!this.#ready) {
-      await this.pglite.waitReady
-      this.#ready = true
-    }
-    const replies: Buffer[] = []
-    let buf = this.#pending
-    let at = 0
-    while (!this.#ended) {
-      if (!this.#started) {
-        if (buf.length - at < 8) break
-        const len = buf.readInt32BE(at)
-        if (buf.length - at < len) break
-        const code = buf.readInt32BE(at + 4)
-        at += len
-        if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
-          replies.push(Buffer.from('N'))
+    try {
+      while (this.#pending.length > 0 && !this.#ended) {
+        let buf = this.#pending.length === 1 ? this.#pending[0] : Buffer.concat(this.#pending)
+        this.#pending = []
+        if (!this.#started) {
+          // the StartupMessage (or an SSLRequest before it): answered here
+          if (buf.length < 8 || buf.length < buf.readInt32BE(0)) {
+            this.#pending.unshift(buf)
+            break
+          }
+          const len = buf.readInt32BE(0)
+          const code = buf.readInt32BE(4)
+          buf = buf.subarray(len)
+          if (code === SSL_REQUEST || code === GSSENC_REQUEST) this.push(Buffer.from('N'))
+          else if (code !== PROTOCOL_3) throw new Error(`unsupported protocol version ${code}`)
+          else {
+            this.#started = true
+            this.push(startupReply(this.host.serverVersion))
+          }
+          if (buf.length > 0) this.#pending.unshift(buf)
           continue
         }
-        if (code !== PROTOCOL_3) throw new Error(`unsupported protocol version ${code}`)
-        this.#started = true
-        replies.push(startupReply(this.serverVersion))
-        continue
+        // whole messages go to the database; a Terminate among them ends the stream
+        let at = 0
+        let terminate = false
+        while (at + 5 <= buf.length) {
+          const end = at + 1 + buf.readInt32BE(at + 1)
+          if (end > buf.length) break
+          if (buf[at] === TERMINATE) {
+            terminate = true
+            break
+          }
+          at = end
+        }
+        if (!terminate && at < buf.length) this.#pending.unshift(buf.subarray(at))
+        // a partial message waits for its rest (the write that brings it drains again)
+        if (at === 0 && !terminate) break
+        if (at > 0) {
+          const out = await this.host.run(buf.subarray(0, at))
+          if (out.length > 0 && !this.#ended)
+            this.push(Buffer.from(out.buffer, out.byteOffset, out.byteLength))
+        }
+        if (terminate) {
+          await this.#end()
+          break
+        }
       }
-      if (buf.length - at < 5) break
-      const end = at + 1 + buf.readInt32BE(at + 1)
-      if (buf.length < end) break
-      const type = buf[at]
-      if (type === TERMINATE) {
-        at = end
-        this.#flush(replies)
-        await this.#end()
-        break
-      }
-      const msg = buf.subarray(at, end)
-      at = end
-      const statementEnd = type === SYNC || type === QUERY
-      const out = await this.pglite.execProtocolRaw(
-        new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength),
-        // the file system is brought up to date once per statement (a no-op on disk and in memory)
-        { syncToFs: statementEnd },
-      )
-      if (out.length === 0) continue
-      const bytes = Buffer.from(out.buffer, out.byteOffset, out.byteLength)
-      replies.push(statementEnd ? bytes : withoutReady(bytes))
+    } catch (e) {
+      this.destroy(e as Error)
+    } finally {
+      this.#draining = false
     }
-    this.#pending = buf.subarray(at)
-    if (this.#pending.length === 0) buf = this.#pending = Buffer.alloc(0)
-    this.#flush(replies)
-  }
-
-  #flush(replies: Buffer[]) {
-    if (replies.length === 0 || this.#ended) return
-    this.push(replies.length === 1 ? replies[0] : Buffer.concat(replies))
-    replies.length = 0
   }
 }

@@ -1,5 +1,5 @@
 /** Every error code the API emits is in docs/errors.md. */
-import { readFileSync, readdirSync } from 'node:fs'
+import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -7,9 +7,10 @@ import { apiConfigVariables } from '../../src/config.ts'
 
 const src = fileURLToPath(new URL('../../src/', import.meta.url))
 
+/** the API's source files (TypeScript, and plain modules such as the database's worker) */
 function files(p: string): string[] {
-  if (p.endsWith('.ts')) return p.endsWith('.test.ts') ? [] : [p]
-  return readdirSync(p).flatMap((f) => files(join(p, f)))
+  if (statSync(p).isDirectory()) return readdirSync(p).flatMap((f) => files(join(p, f)))
+  return /\.(ts|mjs)$/.test(p) && !p.endsWith('.test.ts') ? [p] : []
 }
 
 describe('docs/errors.md', () => {
