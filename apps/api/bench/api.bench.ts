@@ -2,7 +2,9 @@
  * API benchmark (issue 4): requests/s and p50/p99 latency, measured with wrk on the same two cores,
  *  - GET /api/unitops/unitops/?flowsheetOwner= for a one-pump sheet and a 20-unit sheet,
  *  - POST /api/solve/idaes/ for the pump sheet (a real solve every request),
- *  - beside a bare Node http server answering the one-pump list's bytes as fixed JSON,
+ *  - beside a bare Node http server answering the one-pump list's bytes as fixed JSON, and (for
+ *    PostgreSQL) a minimal Fastify server answering them after the one query the list makes
+ *    when its cached body is current (min-api-server.mjs),
  * through the embedded database (PGlite) and through PostgreSQL behind PgBouncer (transaction mode),
  * with keep-alive (16 connections and 1 connection) and with a new connection per request
  * (`Connection: close`, 16 concurrent), as the seed's k6 tests did.
@@ -36,6 +38,7 @@ const { values: args } = parseArgs({
 const DURATION = Number(args.duration)
 const rere = fileURLToPath(new URL('../../cli/bin/rere.mjs', import.meta.url))
 const bare = fileURLToPath(new URL('./bare-server.mjs', import.meta.url))
+const minApi = fileURLToPath(new URL('./min-api-server.mjs', import.meta.url))
 const work = mkdtempSync(join(tmpdir(), 'rere-bench-'))
 const children: ChildProcess[] = []
 const cleanups: (() => Promise<void>)[] = []
@@ -199,6 +202,20 @@ async function roundTrips(url: string): Promise<WrkResult> {
   }
 }
 
+/** The owner of flowsheet `id` (read directly, for the minimal server's query). */
+async function ownerOf(url: string, id: number): Promise<number> {
+  const c = new pg.Client({ connectionString: url })
+  await c.connect()
+  try {
+    const r = await c.query<{ owner_id: string }>('select owner_id from flowsheets where id = $1', [
+      id,
+    ])
+    return Number(r.rows[0].owner_id)
+  } finally {
+    await c.end()
+  }
+}
+
 async function scratchPostgres(): Promise<{ url: string; direct: string }> {
   const direct = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
   const bouncer = process.env.PGBOUNCER_URL ?? 'postgres://postgres@127.0.0.1:6432/test'
@@ -265,6 +282,16 @@ async function benchDb(db: 'pglite' | 'pgbouncer', rows: Row[]) {
   const bodyFile = join(work, 'one-pump.json')
   writeFileSync(bodyFile, onePumpBody)
   const bareSrv = await startProcess([bare, bodyFile], {})
+  // PostgreSQL: the least a list answered from the database can cost (min-api-server.mjs)
+  const minimal =
+    db === 'pgbouncer'
+      ? await startProcess([minApi], {
+          DATABASE_URL: env.DATABASE_URL,
+          BODY_FILE: bodyFile,
+          FLOWSHEET_ID: String(pump.id),
+          OWNER_ID: String(await ownerOf(env.DATABASE_DIRECT_URL, pump.id)),
+        })
+      : undefined
   const headerLua = token ? `wrk.headers["Authorization"] = "Bearer ${token}"\n` : ''
   const getScript = join(work, 'get.lua')
   writeFileSync(getScript, headerLua)
@@ -293,6 +320,9 @@ async function benchDb(db: 'pglite' | 'pgbouncer', rows: Row[]) {
 
   const targets: [string, string, string][] = [
     ['bare node http (fixed JSON)', bareSrv.url + '/', getScript],
+    ...(minimal
+      ? [['minimal Fastify + 1 query', minimal.url + '/', getScript] as [string, string, string]]
+      : []),
     ['GET unitops, 1 pump', listPump, getScript],
     ['GET unitops, 20 units', list20, getScript],
     ['POST solve, pump', `${api.url}/api/solve/idaes/`, solveScript('solve.lua', pump.id)],
@@ -314,7 +344,7 @@ async function benchDb(db: 'pglite' | 'pgbouncer', rows: Row[]) {
     for (const [mode, o] of modes) row(target, mode, await wrk(url, { ...o, script }))
   }
   for (const [target, url, script] of targets) await measure(target, url, script)
-  for (const c of [api.child, bareSrv.child]) {
+  for (const c of [api.child, bareSrv.child, ...(minimal ? [minimal.child] : [])]) {
     c.kill('SIGTERM')
     await new Promise((r) => c.once('exit', r))
   }
