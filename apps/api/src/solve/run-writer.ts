@@ -80,9 +80,9 @@ export class RunWriter {
 
   /**
    * Announce a solve whose run will be stored: while such solves are under way, a queued run
-   * waits for them (at most `maxWaitMs`) so that they share one statement. Without this the
-   * embedded database, which blocks this thread while it writes, would store one run per
-   * statement. `write` (or `cancel` when the solve fails) ends the announcement.
+   * waits for them (at most `maxWaitMs`) so that they share one statement (solves that finish
+   * one after another, each before the previous run's write started, would otherwise store one
+   * run per statement). `write` (or `cancel` when the solve fails) ends the announcement.
    */
   expect(): { cancel(): void; done: boolean } {
     this.#coming++
