@@ -176,14 +176,17 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     )
   })
 
-  await app.register(cors, {
-    origin: (origin, cb) => cb(null, origin !== undefined && config.corsOrigins.includes(origin)),
-    credentials: true,
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['Content-Type', 'Authorization', 'If-Match', 'X-Request-Id'],
-    exposedHeaders: ['ETag', 'X-Request-Id'],
-    maxAge: 600,
-  })
+  // CORS only when cross-origin callers are named (CORS_ORIGINS): without them no answer carries
+  // CORS headers, and the plugin's work on every request (and its Vary: Origin) buys nothing
+  if (config.corsOrigins.length > 0)
+    await app.register(cors, {
+      origin: (origin, cb) => cb(null, origin !== undefined && config.corsOrigins.includes(origin)),
+      credentials: true,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Content-Type', 'Authorization', 'If-Match', 'X-Request-Id'],
+      exposedHeaders: ['ETag', 'X-Request-Id'],
+      maxAge: 600,
+    })
 
   // before any route: the rate limiter hooks the routes registered after it
   if (config.rateLimitMax > 0 || config.rateLimitSolveMax > 0) {
