@@ -14,8 +14,8 @@
 import { parseArgs } from 'node:util'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
-import { Kysely, Migrator, PostgresDialect } from 'kysely'
-import { migrations } from '../src/db/migrations/index.ts'
+import { Kysely, PostgresDialect } from 'kysely'
+import { runMigrations } from '../src/db/index.ts'
 import { PGliteWire } from '../src/db/pglite-wire.ts'
 import { PGliteHost } from '../src/db/pglite-host.ts'
 
@@ -28,14 +28,7 @@ const N = Number(args.n)
 // thread starts from a copy of that database
 const host = await PGliteHost.start()
 const pool = new pg.Pool({ max: 1, stream: () => new PGliteWire(host) })
-{
-  const k = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) })
-  const r = await new Migrator({
-    db: k,
-    provider: { getMigrations: async () => migrations },
-  }).migrateToLatest()
-  if (r.error) throw r.error
-}
+await runMigrations(new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) }))
 const pglite = new PGlite({
   loadDataDir: new Blob([await host.dump()], { type: 'application/x-gzip' }),
 })

@@ -128,19 +128,6 @@ export async function authPlugin(app: FastifyInstance, opts: AuthOptions): Promi
 
   app.decorateRequest('user', null)
 
-  /** isLoopbackHost of the Host values seen lately (a URL parse per request otherwise) */
-  const loopbackHosts = new Map<string, boolean>()
-  const loopback = (host: string | undefined): boolean => {
-    if (host === undefined) return false
-    let yes = loopbackHosts.get(host)
-    if (yes === undefined) {
-      yes = isLoopbackHost(host)
-      if (loopbackHosts.size >= 64) loopbackHosts.clear()
-      loopbackHosts.set(host, yes)
-    }
-    return yes
-  }
-
   async function identify(request: FastifyRequest): Promise<AuthUser | null> {
     if (opts.warmupSecret && request.headers['x-rere-warmup'] === opts.warmupSecret)
       return { id: 0, email: 'warmup@rere.internal', displayName: 'warm-up', via: 'warmup' }
@@ -169,7 +156,7 @@ export async function authPlugin(app: FastifyInstance, opts: AuthOptions): Promi
     }
     if (config.authMode === 'local') {
       // DNS rebinding: a foreign name resolving to 127.0.0.1 must not act as the local user
-      if (!config.authLocalAllowRemote && !loopback(request.host))
+      if (!config.authLocalAllowRemote && !isLoopbackHost(request.host))
         throw new AppError(
           'AUTH_HOST_REFUSED',
           'Local sign-on answers only requests addressed to localhost or a loopback address',

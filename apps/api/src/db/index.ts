@@ -66,7 +66,8 @@ function migratorFor(db: Kysely<unknown>): Migrator {
   return new Migrator({ db, provider: staticProvider })
 }
 
-async function runMigrations(db: Kysely<unknown>): Promise<string[]> {
+/** Apply pending migrations over `db`; resolves with the names applied. */
+export async function runMigrations(db: Kysely<unknown>): Promise<string[]> {
   const { error, results } = await migratorFor(db).migrateToLatest()
   if (error) throw error
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)

@@ -197,21 +197,12 @@ describe('AUTH_MODE=local', () => {
   })
 
   it('refuses requests addressed to a non-loopback name (DNS rebinding)', async () => {
-    // twice: the second answer of each comes from the plugin's memory of recent Host values
-    for (let round = 0; round < 2; round++) {
-      for (const host of ['evil.example:8080', '10.0.0.5:8080', 'localhost.evil.example'])
-        expect((await t.inject({ url: '/api/me/', headers: { host } })).json().code).toBe(
-          'AUTH_HOST_REFUSED',
-        )
-      for (const host of ['localhost:8080', '127.0.0.1:8080', '[::1]:8080', 'rere.localhost'])
-        expect((await t.inject({ url: '/api/me/', headers: { host } })).statusCode).toBe(200)
-    }
-    // many different Host values (the memory is bounded) still each get the right answer
-    for (let i = 0; i < 200; i++) {
-      const host = i % 2 ? `127.0.0.${i}:8080` : `h${i}.example:8080`
-      const r = await t.inject({ url: '/api/me/', headers: { host } })
-      expect(r.statusCode, host).toBe(i % 2 ? 200 : 403)
-    }
+    for (const host of ['evil.example:8080', '10.0.0.5:8080', 'localhost.evil.example'])
+      expect((await t.inject({ url: '/api/me/', headers: { host } })).json().code).toBe(
+        'AUTH_HOST_REFUSED',
+      )
+    for (const host of ['localhost:8080', '127.0.0.1:8080', '[::1]:8080', 'rere.localhost'])
+      expect((await t.inject({ url: '/api/me/', headers: { host } })).statusCode).toBe(200)
   })
 
   it('sends no CORS headers and allows no preflight without CORS_ORIGINS', async () => {
