@@ -33,6 +33,7 @@ import {
 } from './metrics/metrics.ts'
 import { registerOpenApi } from './openapi/openapi.ts'
 import { sql } from 'kysely'
+import pino from 'pino'
 import { domainRoutes } from './routes/index.ts'
 
 export const API_VERSION: string = (
@@ -155,25 +156,32 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       : undefined,
   })
 
-  app.addHook('onRequest', async (request, reply) => {
+  // The shell's per-request hooks are callback-style and synchronous: no promise and no extra
+  // microtask per hook on every request (they are on the path of every answer)
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
+    done()
   })
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     // shutting down: tell keep-alive clients to go, so the connection can close at once
     if (app.rere?.readiness.shuttingDown) reply.header('connection', 'close')
-    return payload
+    done(null, payload)
   })
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        method: request.method,
-        url: request.url,
-        statusCode: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 100) / 100,
-        userId: request.user?.id,
-      },
-      'request',
-    )
+  // the access log is at level info: below the configured level, build no line at all
+  const accessLog = (pino.levels.values[app.log.level] ?? Infinity) <= pino.levels.values.info
+  app.addHook('onResponse', (request, reply, done) => {
+    if (accessLog)
+      request.log.info(
+        {
+          method: request.method,
+          url: request.url,
+          statusCode: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 100) / 100,
+          userId: request.user?.id,
+        },
+        'request',
+      )
+    done()
   })
 
   // CORS only when cross-origin callers are named (CORS_ORIGINS): without them no answer carries

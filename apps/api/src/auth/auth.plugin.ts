@@ -128,7 +128,14 @@ export async function authPlugin(app: FastifyInstance, opts: AuthOptions): Promi
 
   app.decorateRequest('user', null)
 
-  async function identify(request: FastifyRequest): Promise<AuthUser | null> {
+  /** the last Host header found to be a loopback name (the local sign-on's check, remembered) */
+  let loopbackHost: string | undefined
+
+  /**
+   * The request's identity. Synchronous when it is known without I/O (the local user once loaded,
+   * the warm-up), a promise otherwise (tokens, users not yet seen).
+   */
+  function identify(request: FastifyRequest): AuthUser | null | Promise<AuthUser | null> {
     if (opts.warmupSecret && request.headers['x-rere-warmup'] === opts.warmupSecret)
       return { id: 0, email: 'warmup@rere.internal', displayName: 'warm-up', via: 'warmup' }
     const authz = request.headers.authorization
@@ -139,31 +146,39 @@ export async function authPlugin(app: FastifyInstance, opts: AuthOptions): Promi
           statusCode: 401,
           details: { field: 'authorization' },
         })
-      const t = await opts.tokens.verify(m[1])
-      // proxy mode: a token is only as good as its owner's place on the allow list
-      if (config.authMode === 'proxy' && !allowed(t.email))
-        throw new AppError('AUTH_FORBIDDEN', `${t.email} is no longer allowed to use this Rere`, {
-          statusCode: 403,
-          details: { field: 'email' },
-        })
-      return {
-        id: t.userId,
-        email: t.email,
-        displayName: t.displayName,
-        via: 'token',
-        tokenId: t.tokenId,
-      }
+      return opts.tokens.verify(m[1]).then((t): AuthUser => {
+        // proxy mode: a token is only as good as its owner's place on the allow list
+        if (config.authMode === 'proxy' && !allowed(t.email))
+          throw new AppError('AUTH_FORBIDDEN', `${t.email} is no longer allowed to use this Rere`, {
+            statusCode: 403,
+            details: { field: 'email' },
+          })
+        return {
+          id: t.userId,
+          email: t.email,
+          displayName: t.displayName,
+          via: 'token',
+          tokenId: t.tokenId,
+        }
+      })
     }
     if (config.authMode === 'local') {
       // DNS rebinding: a foreign name resolving to 127.0.0.1 must not act as the local user
-      if (!config.authLocalAllowRemote && !isLoopbackHost(request.host))
-        throw new AppError(
-          'AUTH_HOST_REFUSED',
-          'Local sign-on answers only requests addressed to localhost or a loopback address',
-          { statusCode: 403, details: { field: 'host' } },
-        )
-      const u = await users.ensure(config.authLocalEmail, 'Local user')
-      return { ...u, via: 'local' }
+      const host = request.host
+      if (!config.authLocalAllowRemote && host !== loopbackHost) {
+        if (!isLoopbackHost(host))
+          throw new AppError(
+            'AUTH_HOST_REFUSED',
+            'Local sign-on answers only requests addressed to localhost or a loopback address',
+            { statusCode: 403, details: { field: 'host' } },
+          )
+        loopbackHost = host
+      }
+      const known = users.known(config.authLocalEmail)
+      if (known) return { ...known, via: 'local' }
+      return users
+        .ensure(config.authLocalEmail, 'Local user')
+        .then((u): AuthUser => ({ ...u, via: 'local' }))
     }
     // proxy mode: believe the identity headers only from a trusted peer
     if (!trusted(request.socket.remoteAddress)) {
@@ -191,26 +206,47 @@ export async function authPlugin(app: FastifyInstance, opts: AuthOptions): Promi
       (request.headers['x-auth-request-preferred-username'] as string | undefined) ??
       (request.headers['x-forwarded-preferred-username'] as string | undefined) ??
       (request.headers['x-auth-request-user'] as string | undefined)
-    const u = await users.ensure(email, name)
-    return { ...u, via: 'proxy' }
+    const known = users.known(email)
+    if (known) return { ...known, via: 'proxy' }
+    return users.ensure(email, name).then((u): AuthUser => ({ ...u, via: 'proxy' }))
   }
 
-  app.addHook('onRequest', async (request) => {
-    if (request.method === 'OPTIONS') return
-    if (isPublicPath(request.routeOptions.url) || request.routeOptions.config?.public) return
-    const user = await identify(request)
-    if (!user) throw authRequired()
+  /** Let the request in as `user` (or refuse it); the end of the sign-on hook. */
+  function admit(request: FastifyRequest, user: AuthUser | null, done: (err?: Error) => void) {
+    if (!user) return done(authRequired())
     request.user = user
     if (
       user.via !== 'token' &&
       !SAFE.has(request.method) &&
       !csrfAllowed(request, config.corsOrigins)
     )
-      throw new AppError(
-        'AUTH_CSRF',
-        'Cross-site request refused: the Origin is neither this site nor one of CORS_ORIGINS',
-        { statusCode: 403, details: { field: 'origin' } },
+      return done(
+        new AppError(
+          'AUTH_CSRF',
+          'Cross-site request refused: the Origin is neither this site nor one of CORS_ORIGINS',
+          { statusCode: 403, details: { field: 'origin' } },
+        ),
       )
+    done()
+  }
+
+  // callback-style: a known identity (the local user, a user seen before) is admitted without a
+  // promise or a microtask; tokens and first sightings wait for their lookup
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.method === 'OPTIONS') return done()
+    if (isPublicPath(request.routeOptions.url) || request.routeOptions.config?.public) return done()
+    let who: AuthUser | null | Promise<AuthUser | null>
+    try {
+      who = identify(request)
+    } catch (e) {
+      return done(e as Error)
+    }
+    if (who instanceof Promise)
+      who.then(
+        (user) => admit(request, user, done),
+        (e: Error) => done(e),
+      )
+    else admit(request, who, done)
   })
 
   app.get(

@@ -14,6 +14,11 @@ export class UserDirectory {
   private pending = new Map<string, Promise<UserRecord>>()
   constructor(private db: ShellDb) {}
 
+  /** The user with this (lower-case) email when already loaded, without waiting. */
+  known(email: string): UserRecord | undefined {
+    return this.cache.get(email)
+  }
+
   /** The user with this (lower-case) email, created when absent. */
   async ensure(email: string, displayName?: string): Promise<UserRecord> {
     const hit = this.cache.get(email)

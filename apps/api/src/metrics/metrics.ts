@@ -77,7 +77,7 @@ export function createMetrics(opts: {
 
 /** Count and time every request by its route pattern (unmatched routes share one label). */
 export function installHttpMetrics(app: FastifyInstance, metrics: ApiMetrics): void {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const labels = {
       method: request.method,
       route: request.routeOptions.url ?? 'unmatched',
@@ -85,6 +85,7 @@ export function installHttpMetrics(app: FastifyInstance, metrics: ApiMetrics): v
     }
     metrics.httpRequests.inc(labels)
     metrics.httpDuration.observe(labels, reply.elapsedTime / 1000)
+    done()
   })
   app.get(
     '/metrics',

@@ -203,6 +203,11 @@ describe('AUTH_MODE=local', () => {
       )
     for (const host of ['localhost:8080', '127.0.0.1:8080', '[::1]:8080', 'rere.localhost'])
       expect((await t.inject({ url: '/api/me/', headers: { host } })).statusCode).toBe(200)
+    // the last loopback name is remembered; other names are still checked, whatever came before
+    for (const host of ['rere.localhost', 'evil.example', 'rere.localhost', 'rere.localhost.evil'])
+      expect((await t.inject({ url: '/api/me/', headers: { host } })).statusCode).toBe(
+        host === 'rere.localhost' ? 200 : 403,
+      )
   })
 
   it('sends no CORS headers and allows no preflight without CORS_ORIGINS', async () => {
