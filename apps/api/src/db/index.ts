@@ -14,7 +14,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { Kysely, Migrator, PostgresDialect, sql, type MigrationProvider } from 'kysely'
 import { LocalWrites } from './local-writes.ts'
 import pg from 'pg'
-import { PGliteWire } from './pglite-wire.ts'
+import { pgliteClientClass } from './pglite-wire.ts'
 import { PGliteHost } from './pglite-host.ts'
 import { migrations } from './migrations/index.ts'
 import type { DB } from './schema.ts'
@@ -128,7 +128,8 @@ async function openPglite(dataDir?: string): Promise<Database> {
     max: 1,
     idleTimeoutMillis: 0,
     types: pgTypes,
-    stream: () => new PGliteWire(host),
+    // statements run often are prepared by name: PGlite parses and plans them once
+    Client: pgliteClientClass(host),
   })
   pool.on('error', () => {})
   const localWrites = new LocalWrites()

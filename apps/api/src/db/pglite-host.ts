@@ -71,7 +71,7 @@ export class PGliteHost {
     return new Promise((resolve, reject) => this.#waiting.set(id, { resolve, reject }))
   }
 
-  #request(op: string, bytes?: Uint8Array): Promise<Reply> {
+  #request(op: string, bytes?: Uint8Array, extra?: Record<string, string>): Promise<Reply> {
     const id = this.#next++
     const reply = this.#await(id)
     if (!this.#failed) {
@@ -79,7 +79,7 @@ export class PGliteHost {
         // a copy of just the view, moved rather than cloned
         const own = new Uint8Array(bytes)
         this.#worker.postMessage({ id, op, bytes: own }, [own.buffer])
-      } else this.#worker.postMessage({ id, op })
+      } else this.#worker.postMessage({ id, op, ...extra })
     }
     return reply
   }
@@ -89,10 +89,17 @@ export class PGliteHost {
     return (await this.#request('run', bytes)).bytes ?? new Uint8Array(0)
   }
 
-  /** Roll back a transaction that a closed connection left open. */
-  async endSession(): Promise<void> {
+  /**
+   * A connection ended: roll back a transaction it left open, and free the statements it prepared
+   * (named with `statementPrefix`).
+   */
+  async endSession(statementPrefix?: string): Promise<void> {
     if (this.#closed || this.#failed) return
-    await this.#request('endSession')
+    await this.#request(
+      'endSession',
+      undefined,
+      statementPrefix ? { prefix: statementPrefix } : undefined,
+    )
   }
 
   /** The data folder as a gzipped tar (`rere backup`). */

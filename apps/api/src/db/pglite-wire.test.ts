@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PGliteHost } from './pglite-host.ts'
-import { PGliteWire } from './pglite-wire.ts'
+import { PGliteWire, pgliteClientClass } from './pglite-wire.ts'
 
 let host: PGliteHost
 let pool: pg.Pool
@@ -123,5 +123,49 @@ describe('node-postgres over PGlite (PGliteWire)', () => {
     await gone.close()
     await expect(p.query('select 1 as x')).rejects.toThrow()
     await p.end().catch(() => undefined)
+  })
+})
+
+describe('pgliteClientClass: statements run often are prepared by name', () => {
+  const prepared = async () =>
+    (
+      await pool.query<{ name: string; statement: string }>(
+        "select name, statement from pg_prepared_statements where name like 'rere_c%' order by name",
+      )
+    ).rows
+
+  it('names a statement from its third run, answers every run, and frees the names at the end', async () => {
+    const named = new pg.Pool({ max: 1, Client: pgliteClientClass(host, { threshold: 3 }) })
+    const text = 'select $1::int + 1 as n'
+    try {
+      for (let i = 0; i < 2; i++)
+        expect((await named.query(text, [i])).rows).toEqual([{ n: i + 1 }])
+      expect((await prepared()).map((p) => p.statement)).not.toContain(text)
+      for (let i = 2; i < 6; i++)
+        expect((await named.query(text, [i])).rows).toEqual([{ n: i + 1 }])
+      const mine = (await prepared()).filter((p) => p.statement === text)
+      expect(mine).toHaveLength(1)
+      // an error in a named statement's run leaves the statement usable
+      await expect(named.query(text, ['x'])).rejects.toMatchObject({ code: '22P02' })
+      expect((await named.query(text, [41])).rows).toEqual([{ n: 42 }])
+      // statements without parameters run as simple queries, never named
+      for (let i = 0; i < 4; i++) await named.query('select 1 as one')
+      expect((await prepared()).map((p) => p.statement)).not.toContain('select 1 as one')
+
+      // a connection that ends frees its names; the next one prepares its own
+      const c = await named.connect()
+      c.release(true)
+      await new Promise((r) => setTimeout(r, 50))
+      expect((await prepared()).map((p) => p.name)).not.toContain(mine[0].name)
+      for (let i = 0; i < 4; i++)
+        expect((await named.query(text, [i])).rows).toEqual([{ n: i + 1 }])
+      const again = (await prepared()).filter((p) => p.statement === text)
+      expect(again).toHaveLength(1)
+      expect(again[0].name).not.toBe(mine[0].name)
+    } finally {
+      await named.end()
+    }
+    await new Promise((r) => setTimeout(r, 50))
+    expect(await prepared()).toEqual([])
   })
 })

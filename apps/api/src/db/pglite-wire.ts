@@ -17,11 +17,14 @@
  * - the messages a statement writes in one go (Parse, Bind, Describe, Execute, Sync) cross to
  *   the database's thread together; there PGlite takes them one by one (see pglite-worker.mjs);
  * - Terminate ends this stream, not PGlite's session, which the next connection reuses. A
- *   connection that ends inside a transaction has it rolled back first.
+ *   connection that ends inside a transaction has it rolled back first, and the statements it
+ *   prepared by name are deallocated (`PGliteClient` names its hot statements).
  *
  * PGlite has one session: use one connection at a time (a pool of one).
  */
 import { Duplex } from 'node:stream'
+import pg from 'pg'
+import { StatementNames } from './statement-names.ts'
 
 const SSL_REQUEST = 80877103
 const GSSENC_REQUEST = 80877104
@@ -65,7 +68,8 @@ function startupReply(serverVersion: string): Buffer {
 export interface WireHost {
   serverVersion: string
   run(bytes: Uint8Array): Promise<Uint8Array>
-  endSession(): Promise<void>
+  /** the connection ended: roll back its open transaction, free its named statements */
+  endSession(statementPrefix?: string): Promise<void>
 }
 
 export class PGliteWire extends Duplex {
@@ -74,7 +78,11 @@ export class PGliteWire extends Duplex {
   #ended = false
   #draining = false
 
-  constructor(private readonly host: WireHost) {
+  constructor(
+    private readonly host: WireHost,
+    /** the prefix of the names of the statements this connection prepares (freed at its end) */
+    private readonly statementPrefix?: string,
+  ) {
     super()
   }
 
@@ -123,7 +131,7 @@ export class PGliteWire extends Duplex {
     if (this.#ended) return
     this.#ended = true
     // the session outlives this connection: leave it idle for the next one
-    if (this.#started) await this.host.endSession()
+    if (this.#started) await this.host.endSession(this.statementPrefix)
     this.push(null)
   }
 
@@ -183,6 +191,34 @@ export class PGliteWire extends Duplex {
       this.destroy(e as Error)
     } finally {
       this.#draining = false
+    }
+  }
+}
+
+let connections = 0
+
+/**
+ * The node-postgres client class of the embedded database on `host`: each client's socket is a
+ * PGliteWire, and the statements it runs often (with parameters) are prepared by name
+ * (`StatementNames`), which PGlite's session keeps until the client's connection ends.
+ */
+export function pgliteClientClass(
+  host: WireHost,
+  naming: ConstructorParameters<typeof StatementNames>[1] = {},
+): typeof pg.Client {
+  return class PGliteClient extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      const names = new StatementNames(`rere_c${++connections}_`, naming)
+      super({ ...config, stream: () => new PGliteWire(host, names.prefix) })
+      const query = this.query.bind(this) as (...args: unknown[]) => unknown
+      // Kysely and the pool call query(text, values[, callback])
+      this.query = ((text: unknown, values?: unknown, callback?: unknown) => {
+        if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
+          const name = names.nameFor(text)
+          if (name !== undefined) return query({ name, text, values }, callback)
+        }
+        return query(text, values, callback)
+      }) as typeof this.query
     }
   }
 }

@@ -4,7 +4,8 @@
 //
 // Requests (from the host, over the worker's port), each answered with { id, ... }:
 //   { id, op: 'run', bytes }  whole frontend messages (no startup, no Terminate) -> { bytes }
-//   { id, op: 'endSession' }  roll back a transaction left open by a closed connection
+//   { id, op: 'endSession', prefix? }  a connection closed: roll back the transaction it left open,
+//                             deallocate the statements it prepared (names starting with prefix)
 //   { id, op: 'dump' }        the data folder as a gzipped tar -> { bytes }
 //   { id, op: 'close' }       close PGlite (the worker then exits)
 // A failure answers { id, error: { message, code } }.
@@ -89,6 +90,14 @@ async function handle(msg) {
       }
       case 'endSession':
         if (!pglite.closed && pglite.isInTransaction()) await pglite.exec('rollback')
+        if (!pglite.closed && msg.prefix) {
+          const named = await pglite.query(
+            'select name from pg_prepared_statements where starts_with(name, $1)',
+            [msg.prefix],
+          )
+          for (const { name } of named.rows)
+            await pglite.exec(`deallocate "${name.replaceAll('"', '""')}"`)
+        }
         parentPort.postMessage({ id: msg.id })
         break
       case 'dump': {
