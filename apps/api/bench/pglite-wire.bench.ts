@@ -3,7 +3,9 @@
  *  - PGlite's own `query()` on the API's thread (what kysely-pglite-dialect called; the
  *    baseline), and
  *  - node-postgres over PGliteWire to PGlite on its own thread (apps/api/src/db/pglite-wire.ts,
- *    pglite-host.ts; what the API uses),
+ *    pglite-host.ts), every statement unnamed (parsed and planned at every run), and
+ *  - the same with the statements prepared by name from their third run (`pgliteClientClass`,
+ *    what the API uses),
  * each on an in-memory PGlite with the API's schema: a parameterised select, the solve-run insert
  * the run writer issues for a lone run (a ~6 KiB JSON reply), and a small transaction. Printed
  * per statement: the wall time of statements run one after another, and the time the API's
@@ -16,7 +18,7 @@ import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import { Kysely, PostgresDialect } from 'kysely'
 import { runMigrations } from '../src/db/index.ts'
-import { PGliteWire } from '../src/db/pglite-wire.ts'
+import { PGliteWire, pgliteClientClass } from '../src/db/pglite-wire.ts'
 import { PGliteHost } from '../src/db/pglite-host.ts'
 
 const { values: args } = parseArgs({
@@ -28,6 +30,7 @@ const N = Number(args.n)
 // thread starts from a copy of that database
 const host = await PGliteHost.start()
 const pool = new pg.Pool({ max: 1, stream: () => new PGliteWire(host) })
+const namedPool = new pg.Pool({ max: 1, Client: pgliteClientClass(host) })
 await runMigrations(new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) }))
 const pglite = new PGlite({
   loadDataDir: new Blob([await host.dump()], { type: 'application/x-gzip' }),
@@ -66,6 +69,7 @@ const insertParams = [
 type Runner = (text: string, params?: unknown[]) => Promise<unknown>
 const viaQuery: Runner = (text, params) => pglite.query(text, params)
 const viaWire: Runner = (text, params) => pool.query(text, params)
+const viaNamed: Runner = (text, params) => namedPool.query(text, params)
 const tx = async (run: Runner) => {
   await run('begin')
   await run('update flowsheets set version = version + 1 where id = $1', [sheet])
@@ -90,13 +94,14 @@ async function time(fn: () => Promise<unknown>): Promise<{ wall: number; busy: n
 }
 
 type Cell = { wall: number; busy: number }
-const results = new Map<string, { query: Cell[]; wire: Cell[] }>()
+const results = new Map<string, { query: Cell[]; wire: Cell[]; named: Cell[] }>()
 for (let round = 0; round < Number(args.rounds); round++) {
   for (const [name, fn] of cases) {
-    const r = results.get(name) ?? { query: [], wire: [] }
+    const r = results.get(name) ?? { query: [], wire: [], named: [] }
     results.set(name, r)
     r.query.push(await time(() => fn(viaQuery)))
     r.wire.push(await time(() => fn(viaWire)))
+    r.named.push(await time(() => fn(viaNamed)))
   }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
@@ -104,15 +109,16 @@ console.log(
   `PGlite driver benchmark: ${N} statements per cell, median of ${args.rounds} alternating rounds, in memory`,
 )
 console.log(
-  '| statement | query() wall us | query() API-thread us | PGliteWire wall us | PGliteWire API-thread us |',
+  '| statement | query() wall us | query() API-thread us | PGliteWire wall us | PGliteWire API-thread us | named wall us | named API-thread us |',
 )
-console.log('|---|---:|---:|---:|---:|')
+console.log('|---|---:|---:|---:|---:|---:|---:|')
 for (const [name, r] of results) {
   const f = (cells: Cell[], k: keyof Cell) => median(cells.map((c) => c[k])).toFixed(0)
   console.log(
-    `| ${name} | ${f(r.query, 'wall')} | ${f(r.query, 'busy')} | ${f(r.wire, 'wall')} | ${f(r.wire, 'busy')} |`,
+    `| ${name} | ${f(r.query, 'wall')} | ${f(r.query, 'busy')} | ${f(r.wire, 'wall')} | ${f(r.wire, 'busy')} | ${f(r.named, 'wall')} | ${f(r.named, 'busy')} |`,
   )
 }
 await pool.end()
+await namedPool.end()
 await host.close()
 await pglite.close()

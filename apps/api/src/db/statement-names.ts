@@ -4,7 +4,8 @@
  * run `threshold` times, as pgjdbc's `prepareThreshold` does: PostgreSQL then parses it once and
  * keeps its plan (a generic plan after five runs, when that is not worse), instead of parsing and
  * planning every run. PGlite runs PostgreSQL as WebAssembly, where parsing and planning a statement
- * cost about as much as running it: the solve-run insert takes ~35 % less time named.
+ * cost about as much as running it: named, statements take about a third less time
+ * (apps/api/bench/pglite-wire.bench.ts).
  *
  * Bounded: at most `max` names (the hot statements are met first: the warm-up runs the main routes
  * and a solve), and the run counts of at most `track` texts not yet named (statements built with a
