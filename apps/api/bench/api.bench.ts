@@ -7,10 +7,7 @@
  *    when its cached body is current (min-api-server.mjs),
  * through the embedded database (PGlite) and through PostgreSQL behind PgBouncer (transaction mode),
  * with keep-alive (16 connections and 1 connection) and with a new connection per request
- * (`Connection: close`, 16 concurrent), as the seed's k6 tests did. The one-connection rows are
- * measured twice: with wrk free to run on either CPU, and with wrk kept on the last CPU (taskset;
- * the servers, PgBouncer and PostgreSQL still use every CPU), which takes out the latency of the
- * scheduler moving the load generator between the CPUs the servers are using.
+ * (`Connection: close`, 16 concurrent), as the seed's k6 tests did.
  *
  * The API runs as `rere api` in its own process (AUTH_MODE=local, LOG_LEVEL=warn, rate limits off,
  * SOLVER_WORKERS=1; quick sheets solved in the API's thread, SOLVER_INLINE_MAX_MS=2, the default). The
@@ -39,12 +36,6 @@ const { values: args } = parseArgs({
   },
 })
 const DURATION = Number(args.duration)
-/** the CPU that the pinned one-connection rows keep wrk on (the last one), when taskset exists */
-const pinCpu = await new Promise<number | undefined>((resolve) =>
-  execFile('taskset', ['-c', String(cpus().length - 1), 'true'], (err) =>
-    resolve(err || cpus().length < 2 ? undefined : cpus().length - 1),
-  ),
-)
 const rere = fileURLToPath(new URL('../../cli/bin/rere.mjs', import.meta.url))
 const bare = fileURLToPath(new URL('./bare-server.mjs', import.meta.url))
 const minApi = fileURLToPath(new URL('./min-api-server.mjs', import.meta.url))
@@ -108,14 +99,7 @@ function ms(v: string, unit: string): number {
 
 function wrk(
   url: string,
-  opts: {
-    connections: number
-    close?: boolean
-    script?: string
-    duration?: number
-    /** run wrk on this CPU only (taskset) */
-    cpu?: number
-  },
+  opts: { connections: number; close?: boolean; script?: string; duration?: number },
 ): Promise<WrkResult> {
   const a = [
     '-t',
@@ -131,10 +115,8 @@ function wrk(
   if (opts.close) a.push('-H', 'Connection: close')
   if (opts.script) a.push('-s', opts.script)
   a.push(url)
-  const [cmd, argv] =
-    opts.cpu === undefined ? ['wrk', a] : ['taskset', ['-c', String(opts.cpu), 'wrk', ...a]]
   return new Promise((resolve, reject) =>
-    execFile(cmd, argv, { encoding: 'utf8', timeout: 120_000 }, (err, stdout) => {
+    execFile('wrk', a, { encoding: 'utf8', timeout: 120_000 }, (err, stdout) => {
       if (err) return reject(err)
       const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? NaN)
       const lat = (p: string) => {
@@ -345,15 +327,9 @@ async function benchDb(db: 'pglite' | 'pgbouncer', rows: Row[]) {
     ['GET unitops, 20 units', list20, getScript],
     ['POST solve, pump', `${api.url}/api/solve/idaes/`, solveScript('solve.lua', pump.id)],
   ]
-  type Mode = [string, { connections: number; close?: boolean; cpu?: number }]
-  const modes: Mode[] = [
+  const modes: [string, { connections: number; close?: boolean }][] = [
     ['keep-alive c16', { connections: 16 }],
     ['keep-alive c1', { connections: 1 }],
-    // the same, with wrk kept on the last CPU (the servers may use every CPU): at one connection
-    // the scheduler moving wrk between the two CPUs shows up in the latency
-    ...(pinCpu === undefined
-      ? []
-      : [[`keep-alive c1, wrk on CPU ${pinCpu}`, { connections: 1, cpu: pinCpu }] as Mode]),
     ['new conn c16', { connections: 16, close: true }],
   ]
   const row = (target: string, mode: string, r: WrkResult) => {
