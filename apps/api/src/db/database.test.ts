@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sql } from 'kysely'
 import { openDatabase, type Database } from './index.ts'
 
 const ALL = [
@@ -88,6 +89,25 @@ describe('openDatabase (PGlite)', () => {
     await db.deleteFrom('simulation_objects').where('id', '=', pump.id).execute()
     const left = await db.selectFrom('ports').select('id').where('unit_id', '=', pump.id).execute()
     expect(left).toEqual([])
+  })
+
+  it('prepares a statement with parameters by name from its third run, with the same answers', async () => {
+    const { db } = database
+    const named = () =>
+      sql<{ statement: string }>`select statement from pg_prepared_statements`
+        .execute(db)
+        .then((r) => r.rows.map((x) => x.statement))
+    const query = (id: number) =>
+      db.selectFrom('users').select(['id', 'email']).where('id', '=', id)
+    const read = (id: number) => query(id).execute()
+    const text = query(1).compile().sql
+    const first = await read(1)
+    await read(1)
+    expect(await named()).not.toContain(text)
+    expect(await read(1)).toEqual(first)
+    expect(await named()).toContain(text)
+    expect(await read(1)).toEqual(first)
+    expect(await read(-1)).toEqual([])
   })
 })
 
