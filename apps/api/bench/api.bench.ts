@@ -9,12 +9,20 @@
  * with keep-alive (16 connections and 1 connection) and with a new connection per request
  * (`Connection: close`, 16 concurrent), as the seed's k6 tests did.
  *
+ * This machine's speed can change by half from one minute to the next, so the cells are measured in
+ * rounds (`--rounds`, of `--duration` seconds each): every round runs every target and connection
+ * mode once, the targets' order reversed every other round, and a cell reports the median of its
+ * rounds (and the range of its p50s). A slow minute then falls on the targets alike instead of on
+ * whichever ran during it.
+ *
  * The API runs as `rere api` in its own process (AUTH_MODE=local, LOG_LEVEL=warn, rate limits off,
  * SOLVER_WORKERS=1; quick sheets solved in the API's thread, SOLVER_INLINE_MAX_MS=2, the default). The
- * baseline row "workers only" solves the same sheet in a second API with SOLVER_INLINE_MAX_MS=0.
+ * baseline row "workers only" solves the same sheet in a second API with SOLVER_INLINE_MAX_MS=0,
+ * running beside the first and measured in the same rounds.
  * For PostgreSQL the run also times sequential `select 1` round trips through PgBouncer (the floor
  * under a request that reads the database once).
- * Run:  node --import tsx apps/api/bench/api.bench.ts [--duration 5] [--db pglite,pgbouncer] [--no-baseline]
+ * Run:  node --import tsx apps/api/bench/api.bench.ts [--rounds 3] [--duration 2] [--db pglite,pgbouncer]
+ *   [--no-baseline]
  *   env: PGBOUNCER_URL (default postgres://postgres@127.0.0.1:6432/test), DATABASE_URL (direct, for
  *   creating the scratch database and migrations; default postgres://postgres@127.0.0.1:5432/test).
  */
@@ -29,13 +37,15 @@ import { ApiClient, createPumpFixture } from '../../cli/src/commands/fixture.ts'
 
 const { values: args } = parseArgs({
   options: {
-    duration: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
     db: { type: 'string', default: 'pglite,pgbouncer' },
     auth: { type: 'string', default: 'local' },
     'no-baseline': { type: 'boolean', default: false },
   },
 })
 const DURATION = Number(args.duration)
+const ROUNDS = Math.max(1, Number(args.rounds))
 const rere = fileURLToPath(new URL('../../cli/bin/rere.mjs', import.meta.url))
 const bare = fileURLToPath(new URL('./bare-server.mjs', import.meta.url))
 const minApi = fileURLToPath(new URL('./min-api-server.mjs', import.meta.url))
@@ -239,7 +249,31 @@ interface Row {
   db: string
   target: string
   mode: string
+  /** medians over the rounds (errors: their sum) */
   r: WrkResult
+  /** the lowest and highest p50 of the rounds */
+  p50Range: [number, number]
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+/** One cell's rounds as one row: the median of each figure, the sum of the errors. */
+function combine(runs: WrkResult[]): Pick<Row, 'r' | 'p50Range'> {
+  const p50s = runs.map((x) => x.p50)
+  return {
+    r: {
+      rps: median(runs.map((x) => x.rps)),
+      p50: median(p50s),
+      p99: median(runs.map((x) => x.p99)),
+      errors: runs.reduce((n, x) => n + x.errors, 0),
+      requests: runs.reduce((n, x) => n + x.requests, 0),
+    },
+    p50Range: [Math.min(...p50s), Math.max(...p50s)],
+  }
 }
 
 async function benchDb(db: 'pglite' | 'pgbouncer', rows: Row[]) {
@@ -318,6 +352,21 @@ async function benchDb(db: 'pglite' | 'pgbouncer', rows: Row[]) {
     `${db}: api ${api.url}, one-pump list ${onePumpBody.length} bytes, 20-unit list ${(await (await fetch(list20)).text()).length} bytes`,
   )
 
+  // the same solve with every solve on the worker thread (SOLVER_INLINE_MAX_MS=0), as before
+  // quick sheets were solved in the API's thread: a second API, measured in the same rounds
+  const base = args['no-baseline']
+    ? undefined
+    : await startProcess([rere, 'api'], {
+        ...env,
+        SOLVER_INLINE_MAX_MS: '0',
+        ...(db === 'pglite' ? { DATA_DIR: join(work, `data-${db}-workers`) } : {}),
+      })
+  let basePumpId: number | undefined
+  if (base) {
+    await waitReady(base.url, base.child)
+    basePumpId = (await createPumpFixture(new ApiClient(base.url, token), 'bench-pump-workers')).id
+  }
+
   const targets: [string, string, string][] = [
     ['bare node http (fixed JSON)', bareSrv.url + '/', getScript],
     ...(minimal
@@ -326,49 +375,57 @@ async function benchDb(db: 'pglite' | 'pgbouncer', rows: Row[]) {
     ['GET unitops, 1 pump', listPump, getScript],
     ['GET unitops, 20 units', list20, getScript],
     ['POST solve, pump', `${api.url}/api/solve/idaes/`, solveScript('solve.lua', pump.id)],
+    ...(base && basePumpId !== undefined
+      ? [
+          [
+            'POST solve, pump, workers only',
+            `${base.url}/api/solve/idaes/`,
+            solveScript('solve-workers.lua', basePumpId),
+          ] as [string, string, string],
+        ]
+      : []),
   ]
   const modes: [string, { connections: number; close?: boolean }][] = [
     ['keep-alive c16', { connections: 16 }],
     ['keep-alive c1', { connections: 1 }],
     ['new conn c16', { connections: 16, close: true }],
   ]
-  const row = (target: string, mode: string, r: WrkResult) => {
-    rows.push({ db, target, mode, r })
+  const report = (target: string, mode: string, c: Pick<Row, 'r' | 'p50Range'>) => {
+    rows.push({ db, target, mode, ...c })
+    const { r } = c
     console.error(
-      `  ${target.padEnd(30)} ${mode.padEnd(15)} ${r.rps.toFixed(0).padStart(7)} rps  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms${r.errors ? `  errors ${r.errors}` : ''}`,
+      `  ${target.padEnd(30)} ${mode.padEnd(15)} ${r.rps.toFixed(0).padStart(7)} rps  p50 ${r.p50.toFixed(2)} ms (${c.p50Range.map((x) => x.toFixed(2)).join('-')})  p99 ${r.p99.toFixed(2)} ms${r.errors ? `  errors ${r.errors}` : ''}`,
     )
   }
-  /** one warm-up second, then every connection mode */
-  const measure = async (target: string, url: string, script: string) => {
-    await wrk(url, { connections: 16, script, duration: 1 })
-    for (const [mode, o] of modes) row(target, mode, await wrk(url, { ...o, script }))
+  // one warm-up second per target; then the rounds, each over every target and connection mode
+  // (the order of the targets reversed every other round), so that a slow minute of the machine
+  // falls on all of them alike; each cell reports the median of its rounds
+  for (const [, url, script] of targets) await wrk(url, { connections: 16, script, duration: 1 })
+  const runs = new Map<string, WrkResult[]>()
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [target, url, script] of round % 2 ? [...targets].reverse() : targets)
+      for (const [mode, o] of modes) {
+        const key = `${target}\0${mode}`
+        runs.set(key, [...(runs.get(key) ?? []), await wrk(url, { ...o, script })])
+      }
+    console.error(`  ${db}: round ${round + 1} of ${ROUNDS} done`)
   }
-  for (const [target, url, script] of targets) await measure(target, url, script)
-  for (const c of [api.child, bareSrv.child, ...(minimal ? [minimal.child] : [])]) {
+  for (const [target] of targets)
+    for (const [mode] of modes) report(target, mode, combine(runs.get(`${target}\0${mode}`)!))
+  for (const c of [
+    api.child,
+    bareSrv.child,
+    ...(minimal ? [minimal.child] : []),
+    ...(base ? [base.child] : []),
+  ]) {
     c.kill('SIGTERM')
     await new Promise((r) => c.once('exit', r))
   }
   if (db === 'pgbouncer') {
     // the floor under every PostgreSQL-backed request: one round trip through PgBouncer
-    row('select 1 via PgBouncer (pg client)', 'sequential c1', await roundTrips(env.DATABASE_URL))
-  }
-  if (!args['no-baseline']) {
-    // the same solve with every solve on the worker thread (SOLVER_INLINE_MAX_MS=0), as before
-    // quick sheets were solved in the API's thread
-    const base = await startProcess([rere, 'api'], {
-      ...env,
-      SOLVER_INLINE_MAX_MS: '0',
-      ...(db === 'pglite' ? { DATA_DIR: join(work, `data-${db}-workers`) } : {}),
-    })
-    await waitReady(base.url, base.child)
-    const basePump = await createPumpFixture(new ApiClient(base.url, token), 'bench-pump-workers')
-    await measure(
-      'POST solve, pump, workers only',
-      `${base.url}/api/solve/idaes/`,
-      solveScript('solve-workers.lua', basePump.id),
-    )
-    base.child.kill('SIGTERM')
-    await new Promise((r) => base.child.once('exit', r))
+    const trips: WrkResult[] = []
+    for (let round = 0; round < ROUNDS; round++) trips.push(await roundTrips(env.DATABASE_URL))
+    report('select 1 via PgBouncer (pg client)', 'sequential c1', combine(trips))
   }
 }
 
@@ -382,13 +439,23 @@ try {
   rmSync(work, { recursive: true, force: true })
 }
 
-const head = ['database', 'target', 'connections', 'req/s', 'p50 ms', 'p99 ms', 'errors']
+const head = [
+  'database',
+  'target',
+  'connections',
+  'req/s',
+  'p50 ms',
+  'p50 range',
+  'p99 ms',
+  'errors',
+]
 const table = rows.map((x) => [
   x.db,
   x.target,
   x.mode,
   x.r.rps.toFixed(0),
   x.r.p50.toFixed(2),
+  x.p50Range.map((v) => v.toFixed(2)).join('-'),
   x.r.p99.toFixed(2),
   String(x.r.errors),
 ])
@@ -396,7 +463,7 @@ const widths = head.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].le
 const line = (r: string[]) =>
   '| ' + r.map((c, i) => (i >= 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ') + ' |'
 console.log(
-  `\nAPI benchmark: wrk, 1 thread, ${DURATION} s per cell, auth ${args.auth}, ${cpus().length} CPUs, load average ${loadStart} at start, ${loadavg()[0].toFixed(1)} at end, ${new Date().toISOString()}`,
+  `\nAPI benchmark: wrk, 1 thread, medians of ${ROUNDS} interleaved rounds of ${DURATION} s per cell, auth ${args.auth}, ${cpus().length} CPUs, load average ${loadStart} at start, ${loadavg()[0].toFixed(1)} at end, ${new Date().toISOString()}`,
 )
 console.log(line(head))
 console.log(
