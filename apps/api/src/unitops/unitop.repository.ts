@@ -3,7 +3,7 @@
  * N+1: correlated subqueries over indexed ports / property_infos) and hand back its text, which
  * the routes send as is.
  */
-import { CompiledQuery, sql, type RawBuilder } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { Db } from '../flowsheets/access.ts'
 import type { LocalWrites } from '../db/local-writes.ts'
 import type { PropertyTemplate } from '../catalogue/catalogue.service.ts'
@@ -113,13 +113,6 @@ export class ObjectListCache {
     private readonly localWrites?: LocalWrites,
   ) {}
 
-  /** the freshness check's SQL text, compiled once (parameters: flowsheet id, owner id) */
-  #headText?: string
-  #headSql(db: Db): string {
-    return (this.#headText ??= sql`select f.version, ${LATEST_RUN} as run
-      from flowsheets f where f.id = ${0} and f.owner_id = ${0}`.compile(db).sql)
-  }
-
   /**
    * The sheet's version and newest run, read by a query that starts after this call: reads of
    * one sheet that arrive while its check is running share the next check (one query however
@@ -132,9 +125,11 @@ export class ObjectListCache {
     if (!state) this.#heads.set(key, (state = {}))
     const s = state
     const start = (): Promise<Head> => {
-      const p: Promise<Head> = db
-        .executeQuery(CompiledQuery.raw(this.#headSql(db), [flowsheetId, userId]))
-        .then((r) => r.rows[0] as Head)
+      const p: Promise<Head> = sql<{ version: number; run: number | null }>`
+        select f.version, ${LATEST_RUN} as run
+        from flowsheets f where f.id = ${flowsheetId} and f.owner_id = ${userId}`
+        .execute(db)
+        .then((r) => r.rows[0])
         .finally(() => {
           if (s.running === p) s.running = undefined
           if (!s.running && !s.queued) this.#heads.delete(key)
