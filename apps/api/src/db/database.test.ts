@@ -13,6 +13,7 @@ const ALL = [
   '0005-computed-from-runs',
   '0006-unit-lines',
   '0007-run-compression',
+  '0008-sheet-head',
 ]
 
 describe('openDatabase (PGlite)', () => {

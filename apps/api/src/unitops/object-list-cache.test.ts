@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
 import type { Database } from '../db/index.ts'
 import { openTestSheet, statementCounter } from '../db/test-sheet.ts'
-import { ObjectListCache } from './unitop.repository.ts'
+import { ObjectListCache, sheetHead } from './unitop.repository.ts'
 
 let database: Database
 let user: number
@@ -61,5 +62,50 @@ describe('ObjectListCache over a shared database (freshness asked every read)', 
     const second = cache.get(db, user, sheet, 'units')
     expect(['P', 'Q']).toContain(JSON.parse((await first)!)[0].componentName)
     expect(JSON.parse((await second)!)[0].componentName).toBe('Q')
+  })
+
+  it('rebuilds a list after a new solve run of its sheet, and only then', async () => {
+    const db = database.db.withPlugin(counter)
+    const cache = new ObjectListCache()
+    await cache.get(db, user, sheet, 'units')
+    counter.count = 0
+    await cache.get(db, user, sheet, 'units')
+    expect(counter.count).toBe(1) // the freshness check alone
+    const before = await sheetHead(database.db, user, sheet)
+    const run = await database.db
+      .insertInto('solve_runs')
+      .values({
+        flowsheet_id: sheet,
+        status: 'error',
+        flowsheet_version: before!.version,
+        timing: '{}',
+        error: sql<string>`null`,
+        result: sql<string>`null`,
+        package_version: sql<string>`null`,
+        computed: sql<string>`null`,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    expect(await sheetHead(database.db, user, sheet)).toEqual({
+      version: before!.version,
+      run: run.id,
+    })
+    counter.count = 0
+    await cache.get(db, user, sheet, 'units')
+    expect(counter.count).toBe(2) // the check, then the list again
+    counter.count = 0
+    await cache.get(db, user, sheet, 'units')
+    expect(counter.count).toBe(1)
+  })
+})
+
+describe('sheetHead', () => {
+  it("answers the owner's sheet only, and refuses ids that are not integers", async () => {
+    const head = await sheetHead(database.db, user, sheet)
+    expect(head).toMatchObject({ version: expect.any(Number) })
+    expect(await sheetHead(database.db, user + 1000, sheet)).toBeUndefined()
+    expect(await sheetHead(database.db, user, sheet + 1000)).toBeUndefined()
+    await expect(sheetHead(database.db, user, 1.5)).rejects.toThrow(TypeError)
+    await expect(sheetHead(database.db, Number.NaN, sheet)).rejects.toThrow(TypeError)
   })
 })
