@@ -158,19 +158,15 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   // The shell's per-request hooks are callback-style and synchronous: no promise and no extra
   // microtask per hook on every request (they are on the path of every answer)
-  app.addHook('onRequest', (request, reply, done) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id)
-    done()
-  })
-  app.addHook('onSend', (_request, reply, payload, done) => {
     // shutting down: tell keep-alive clients to go, so the connection can close at once
     if (app.rere?.readiness.shuttingDown) reply.header('connection', 'close')
     done(null, payload)
   })
-  // the access log is at level info: below the configured level, build no line at all
-  const accessLog = (pino.levels.values[app.log.level] ?? Infinity) <= pino.levels.values.info
-  app.addHook('onResponse', (request, reply, done) => {
-    if (accessLog)
+  // the access log is at level info: below the configured level there is no hook at all
+  if ((pino.levels.values[app.log.level] ?? Infinity) <= pino.levels.values.info)
+    app.addHook('onResponse', (request, reply, done) => {
       request.log.info(
         {
           method: request.method,
@@ -181,8 +177,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
         },
         'request',
       )
-    done()
-  })
+      done()
+    })
 
   // CORS only when cross-origin callers are named (CORS_ORIGINS): without them no answer carries
   // CORS headers, and the plugin's work on every request (and its Vary: Origin) buys nothing
