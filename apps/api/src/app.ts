@@ -114,13 +114,17 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreDuplicateSlashes: false, maxParamLength: 200 },
-    frameworkErrors: (error, _req, reply) => {
-      void (reply as FastifyReply).code(400).send({
-        statusCode: 400,
-        code: 'API_BAD_REQUEST',
-        message: error.message,
-        details: { field: 'url' },
-      })
+    frameworkErrors: (error, req, reply) => {
+      // no route, so no hooks: the request id is set here
+      void (reply as FastifyReply)
+        .header('x-request-id', req.id)
+        .code(400)
+        .send({
+          statusCode: 400,
+          code: 'API_BAD_REQUEST',
+          message: error.message,
+          details: { field: 'url' },
+        })
     },
   })
 

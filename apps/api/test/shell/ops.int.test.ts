@@ -165,13 +165,14 @@ describe('shell', () => {
     })
   })
 
-  it('answers unknown routes with 404 JSON', async () => {
+  it('answers unknown routes and bad URLs with 404 / 400 JSON carrying a request id', async () => {
     for (const url of ['/api/nope/', '/nope', '/api/flowsheets/x/y/z/w/', '/%zz'])
       for (const method of ['GET', 'POST', 'DELETE'] as const) {
         const r = await alice().inject({ method, url })
         expect([400, 404]).toContain(r.statusCode)
         expect(r.headers['content-type']).toMatch(/^application\/json/)
         expect(r.json().code).toMatch(/^API_(NOT_FOUND|BAD_REQUEST)$/)
+        expect(r.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
       }
   })
 
