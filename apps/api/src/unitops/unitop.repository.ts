@@ -72,7 +72,10 @@ export function listObjectsQuery(userId: number, flowsheetId: number, kind: Obje
     from flowsheets f left join lateral ${CURRENT_RUN} on true where f.id = ${flowsheetId} and f.owner_id = ${userId}`
 }
 
-/** The newest solve run of flowsheet `f` (its computed values change only with a new run). */
+/**
+ * The newest solve run of flowsheet `f` (its computed values change only with a new run); the
+ * freshness check `rere_sheet_head` (migration 0008) reads it the same way.
+ */
 const LATEST_RUN = sql`(select s.id from solve_runs s where s.flowsheet_id = f.id
   order by s.id desc limit 1)`
 
